@@ -1,0 +1,68 @@
+"""create_app(settings) -> Litestar: wiring only."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+import anyio.to_thread
+from litestar import Litestar
+from litestar.datastructures import State
+
+from leadbase.server import db
+from leadbase.server.auth.authenticate import Authenticator
+from leadbase.server.auth.routes import ROUTES as API_KEY_ROUTES
+from leadbase.server.config import Settings, load_settings
+from leadbase.server.error_handler import handle_exception
+from leadbase.server.observability import Metrics, RequestContextMiddleware, configure_logging
+from leadbase.server.openapi import complete_document, openapi_config
+from leadbase.server.ops.routes import ROUTES as OPS_ROUTES
+from leadbase.server.pipeline import DEPENDENCIES, Services
+from leadbase.server.tenancy.routes import ROUTES as ACCOUNT_ROUTES
+
+
+def create_app(settings: Settings) -> Litestar:
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    database = db.Database(settings.database_url)
+    metrics = Metrics()
+    services = Services(
+        settings=settings,
+        database=database,
+        authenticator=Authenticator(database=database, settings=settings),
+        extras={"metrics": metrics},
+    )
+
+    async def start(app: Litestar) -> None:
+        if settings.auto_migrate:
+            await anyio.to_thread.run_sync(db.upgrade, settings.database_url)
+        complete_document(app)
+
+    async def stop(app: Litestar) -> None:
+        await database.dispose()
+
+    app = Litestar(
+        route_handlers=[*OPS_ROUTES, *ACCOUNT_ROUTES, *API_KEY_ROUTES],
+        dependencies=DEPENDENCIES,
+        exception_handlers={Exception: handle_exception},
+        state=State({"services": services}),
+        openapi_config=openapi_config(_version()),
+        request_max_body_size=settings.max_body_bytes,
+        on_startup=[start],
+        on_shutdown=[stop],
+        logging_config=None,
+        debug=False,
+    )
+    # Outermost, so that errors raised before routing still get a request id and a metric.
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, metrics=metrics)
+    return app
+
+
+def app_from_environment() -> Litestar:
+    """The ASGI factory server workers import: settings come from LEADBASE_* variables."""
+    return create_app(load_settings())
+
+
+def _version() -> str:
+    try:
+        return version("leadbase")
+    except PackageNotFoundError:
+        return "0.0.0"

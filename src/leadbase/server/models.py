@@ -1,0 +1,7 @@
+"""Imports every table so that ``Base.metadata`` is complete (Alembic, tests)."""
+
+from leadbase.server.auth.models import ApiKey
+from leadbase.server.db import Base
+from leadbase.server.tenancy.models import Organization
+
+__all__ = ["ApiKey", "Base", "Organization"]
