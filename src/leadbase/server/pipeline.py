@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import msgspec
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.auth.authenticate import Authenticator, Principal
@@ -95,7 +95,9 @@ async def authenticate(request: Request[Any, Any, Any], state: State) -> Princip
     )
 
 
-async def open_transaction(state: State, principal: Principal) -> AsyncIterator[AsyncSession]:
+async def open_transaction(
+    state: State, principal: NamedDependency[Principal]
+) -> AsyncIterator[AsyncSession]:
     """The request's unit of work: committed when the handler returns, else rolled back.
 
     It depends on ``principal`` so that a request failing authentication never opens one.

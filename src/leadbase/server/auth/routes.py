@@ -4,7 +4,8 @@ from typing import Annotated, Any
 
 from litestar import Request, delete, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.auth import service as api_keys
@@ -25,7 +26,9 @@ _LISTING = "api_keys"
     tags=["api keys"],
 )
 async def create_api_key(
-    request: Request[Any, Any, Any], principal: Principal, session: AsyncSession
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
 ) -> Envelope[CreatedApiKeyOut]:
     """Create a key for the organization this call acts for; the secret is shown once."""
     data = await parse_body(request, CreateApiKey)
@@ -48,11 +51,11 @@ async def create_api_key(
 @get("/v1/api-keys", opt=operation(scope="keys:manage"), tags=["api keys"])
 async def list_api_keys(
     request: Request[Any, Any, Any],
-    principal: Principal,
-    session: AsyncSession,
-    limit: Annotated[int, Parameter(description="Page size, 1-100.")] = DEFAULT_PAGE_SIZE,
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
+    limit: Annotated[int, QueryParameter(description="Page size, 1-100.")] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[
-        str | None, Parameter(description="meta.next_cursor of the last page.")
+        str | None, QueryParameter(description="meta.next_cursor of the last page.")
     ] = None,
 ) -> Envelope[list[ApiKeyOut]]:
     """Keys of the organization this call acts for, newest first (prefix only, never the secret)."""
@@ -75,10 +78,10 @@ async def list_api_keys(
 )
 async def revoke_api_key(
     request: Request[Any, Any, Any],
-    principal: Principal,
-    session: AsyncSession,
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
     state: State,
-    key_id: str,
+    key_id: FromPath[str],
 ) -> Envelope[ApiKeyOut]:
     """Revoke a key; every process refuses it within a second."""
     key = await api_keys.revoke(session, key_id=key_id, org_id=principal.acting_org_id)

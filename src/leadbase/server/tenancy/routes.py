@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get
+from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.auth.authenticate import Principal
@@ -14,7 +15,9 @@ from leadbase.server.tenancy.schemas import Account, CallingKey, Customer
 
 @get("/v1/account", opt=operation(scope="account:read"), tags=["account"])
 async def get_account(
-    request: Request[Any, Any, Any], principal: Principal, session: AsyncSession
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
 ) -> Envelope[Account]:
     """The organization this call acts for, its plan and its customers."""
     organization = await organizations.get(session, org_id=principal.acting_org_id)
