@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 
 import anyio.to_thread
@@ -12,10 +15,14 @@ from leadbase.server import db
 from leadbase.server.auth.authenticate import Authenticator
 from leadbase.server.auth.routes import ROUTES as API_KEY_ROUTES
 from leadbase.server.config import Settings, load_settings
+from leadbase.server.credits.prices import PriceList
+from leadbase.server.credits.sweeper import run_sweeper
 from leadbase.server.error_handler import handle_exception
+from leadbase.server.limits.service import build_limiter
 from leadbase.server.observability import Metrics, RequestContextMiddleware, configure_logging
 from leadbase.server.openapi import complete_document, openapi_config
 from leadbase.server.ops.routes import ROUTES as OPS_ROUTES
+from leadbase.server.phones.routes import ROUTES as PHONE_ROUTES
 from leadbase.server.pipeline import DEPENDENCIES, Services
 from leadbase.server.tenancy.routes import ROUTES as ACCOUNT_ROUTES
 
@@ -28,26 +35,35 @@ def create_app(settings: Settings) -> Litestar:
         settings=settings,
         database=database,
         authenticator=Authenticator(database=database, settings=settings),
+        limiter=build_limiter(settings),
+        prices=PriceList(prices=settings.prices, org_prices=settings.org_prices),
         extras={"metrics": metrics},
     )
 
-    async def start(app: Litestar) -> None:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if settings.auto_migrate:
             await anyio.to_thread.run_sync(db.upgrade, settings.database_url)
         complete_document(app)
-
-    async def stop(app: Litestar) -> None:
-        await database.dispose()
+        try:
+            async with anyio.create_task_group() as background:
+                background.start_soon(
+                    partial(run_sweeper, database, interval=settings.sweep_interval_seconds)
+                )
+                yield
+                background.cancel_scope.cancel()
+        finally:
+            await services.limiter.close()
+            await database.dispose()
 
     app = Litestar(
-        route_handlers=[*OPS_ROUTES, *ACCOUNT_ROUTES, *API_KEY_ROUTES],
+        route_handlers=[*OPS_ROUTES, *ACCOUNT_ROUTES, *API_KEY_ROUTES, *PHONE_ROUTES],
         dependencies=DEPENDENCIES,
         exception_handlers={Exception: handle_exception},
         state=State({"services": services}),
         openapi_config=openapi_config(_version()),
         request_max_body_size=settings.max_body_bytes,
-        on_startup=[start],
-        on_shutdown=[stop],
+        lifespan=[lifespan],
         logging_config=None,
         debug=False,
     )

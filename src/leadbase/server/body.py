@@ -51,16 +51,23 @@ def decode_struct(body: bytes, schema: type[S]) -> S:
         return msgspec.json.decode(body, type=schema)
     except msgspec.ValidationError:
         pass
-    except msgspec.DecodeError as exc:
-        raise MalformedJson(
-            f"The request body is not valid JSON: {exc}.", details={"body": str(exc)}
-        ) from None
-    raw = msgspec.json.decode(body)
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        raise _malformed(exc) from None
+    # The typed decode stops at the first invalid field, before any later syntax error.
+    try:
+        raw = msgspec.json.decode(body)
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        raise _malformed(exc) from None
     if not isinstance(raw, dict):
         raise InvalidParameter(
             "The request body must be a JSON object.", details={"body": "expected a JSON object"}
         )
     raise invalid_fields(raw, schema)
+
+
+def _malformed(exc: Exception) -> MalformedJson:
+    # msgspec raises UnicodeDecodeError, not DecodeError, for invalid UTF-8 inside a string.
+    return MalformedJson(f"The request body is not valid JSON: {exc}.", details={"body": str(exc)})
 
 
 def invalid_fields(raw: dict[str, Any], schema: type[msgspec.Struct]) -> InvalidParameter:
@@ -85,6 +92,9 @@ def invalid_fields(raw: dict[str, Any], schema: type[msgspec.Struct]) -> Invalid
             msgspec.convert(raw, schema)
         except msgspec.ValidationError as exc:
             errors["body"] = str(exc)
+        else:
+            # Only the typed decode saw it: a repeated key whose earlier value was invalid.
+            errors["body"] = "a key appears more than once with an invalid value"
     first = next(iter(errors))
     return InvalidParameter(_summary(errors), param=first, details=errors)
 

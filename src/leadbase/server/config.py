@@ -34,10 +34,26 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # this bounds how long a revoked key keeps working.
     key_cache_seconds: float = 1.0
     key_cache_size: int = 10_000
-    # Prices per operation in millicredits (1 credit = 1000).
+    # Prices per operation in millicredits (1 credit = 1000), over the built-in list;
+    # org_prices overrides them for one organization (a customer, or a parent's customers).
     prices: dict[str, int] = msgspec.field(default_factory=dict)
-    # Rate-limit windows per operation class, e.g. {"default": ["120/minute", "1000/hour"]}.
+    org_prices: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
+    # Rate-limit windows per operation class, e.g. {"default": ["120/minute", "1000/hour"]},
+    # over the built-in ones; org_limits overrides them for one organization.
     limits: dict[str, list[str]] = msgspec.field(default_factory=dict)
+    org_limits: dict[str, dict[str, list[str]]] = msgspec.field(default_factory=dict)
+    # Parallel-request caps per operation, over the built-in ones.
+    parallel: dict[str, int] = msgspec.field(default_factory=dict)
+    # Keys in Redis (rate windows, parallel leases) start with this.
+    redis_prefix: str = "leadbase:"
+    # How long one operation may run before it answers 503 upstream_timeout.
+    operation_timeout_seconds: float = 60.0
+    # A reservation, an idempotency lock or a parallel lease outlives a crashed process by
+    # at most this long; the sweeper then releases the credits.
+    reservation_timeout_seconds: float = 120.0
+    sweep_interval_seconds: float = 5.0
+    # Failure drills: seconds to wait inside an operation before it runs, by operation name.
+    fault_delay_seconds: dict[str, float] = msgspec.field(default_factory=dict)
     # Plan name -> entitlements; an organization's plan must be listed here.
     plans: dict[str, list[str]] = msgspec.field(
         default_factory=lambda: {
@@ -50,12 +66,23 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         if self.max_body_bytes <= 0:
             raise msgspec.ValidationError("max_body_bytes must be positive")
+        if min(self.operation_timeout_seconds, self.reservation_timeout_seconds) <= 0:
+            raise msgspec.ValidationError("timeouts must be positive")
+        if self.reservation_timeout_seconds <= self.operation_timeout_seconds:
+            raise msgspec.ValidationError(
+                "reservation_timeout_seconds must exceed operation_timeout_seconds"
+            )
         if self.default_plan not in self.plans:
             raise msgspec.ValidationError(f"default_plan {self.default_plan!r} is not in plans")
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+_JSON_FIELDS = frozenset(
+    {"prices", "org_prices", "limits", "org_limits", "parallel", "plans", "fault_delay_seconds"}
+)
 
 
 class SettingsError(ValueError):
@@ -103,7 +130,7 @@ def _from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         key = name[len(ENV_PREFIX) :].lower()
         if key not in fields:
             continue
-        if key in {"prices", "limits", "plans"}:
+        if key in _JSON_FIELDS:
             try:
                 values[key] = msgspec.json.decode(raw)
             except msgspec.DecodeError as exc:
@@ -128,6 +155,11 @@ def environment_for(settings: Settings) -> dict[str, str]:
         else:
             env[name] = str(value)
     return env
+
+
+def export_to_environment(settings: Settings) -> None:
+    """Put these settings into this process's environment, for the workers it starts next."""
+    os.environ.update(environment_for(settings))
 
 
 def read_process_environment() -> Mapping[str, str]:

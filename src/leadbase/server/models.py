@@ -1,7 +1,18 @@
 """Imports every table so that ``Base.metadata`` is complete (Alembic, tests)."""
 
 from leadbase.server.auth.models import ApiKey
+from leadbase.server.credits.models import CreditAccount, CreditEntry, CreditReservation, UsageEvent
 from leadbase.server.db import Base
+from leadbase.server.idempotency.models import IdempotencyRecord
 from leadbase.server.tenancy.models import Organization
 
-__all__ = ["ApiKey", "Base", "Organization"]
+__all__ = [
+    "ApiKey",
+    "Base",
+    "CreditAccount",
+    "CreditEntry",
+    "CreditReservation",
+    "IdempotencyRecord",
+    "Organization",
+    "UsageEvent",
+]

@@ -8,20 +8,27 @@ Routes only parse, call one service function and return a struct.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import datetime as dt
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
+import anyio
 import msgspec
-from litestar import Request
+from litestar import Request, Response
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.auth.authenticate import Authenticator, Principal
 from leadbase.server.config import Settings
+from leadbase.server.credits import service as credits
+from leadbase.server.credits.prices import PriceList
 from leadbase.server.db import Database
 from leadbase.server.envelope import Envelope, Meta
+from leadbase.server.errors import LeadbaseError, UpstreamTimeout
+from leadbase.server.idempotency import service as idempotency
+from leadbase.server.limits.service import Lease, Limiter, RateLimitDecision
 
 T = TypeVar("T")
 
@@ -38,6 +45,15 @@ class Operation:
     # Statuses this route answers with beyond the ones every authenticated route has.
     errors: tuple[int, ...] = ()
     authenticated: bool = True
+    # Billed calls name their operation: its price, limits, parallel cap and usage line.
+    metered: str | None = None
+    limit_class: str = "default"
+    # The success body, for routes that hand the spine's bytes back as they are.
+    response: type[Any] | None = None
+
+
+# What a metered call can answer beyond an ordinary authenticated one.
+METERED_ERRORS = (402, 409, 429, 503)
 
 
 def operation(
@@ -47,6 +63,9 @@ def operation(
     body: type[msgspec.Struct] | None = None,
     errors: tuple[int, ...] = (),
     authenticated: bool = True,
+    metered: str | None = None,
+    limit_class: str = "default",
+    response: type[Any] | None = None,
 ) -> dict[str, Any]:
     """The ``opt`` of a route handler: ``@get("/v1/x", opt=operation(scope="x:read"))``."""
     return {
@@ -54,8 +73,11 @@ def operation(
             scope=scope,
             entitlement=entitlement,
             body=body,
-            errors=errors,
+            errors=errors + METERED_ERRORS if metered else errors,
             authenticated=authenticated,
+            metered=metered,
+            limit_class=limit_class,
+            response=response,
         )
     }
 
@@ -74,6 +96,8 @@ class Services:
     settings: Settings
     database: Database
     authenticator: Authenticator
+    limiter: Limiter
+    prices: PriceList
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -114,3 +138,245 @@ DEPENDENCIES = {
     "principal": Provide(authenticate),
     "session": Provide(open_transaction),
 }
+
+
+# The metered call -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    """What ``perform`` delivered: the data and how many billable units it holds."""
+
+    data: T
+    units: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+Perform = Callable[[AsyncSession], Awaitable[Outcome[T]]]
+
+
+class ClientDisconnected(Exception):
+    """The client went away before the answer was ready: nothing is charged."""
+
+
+@dataclass(slots=True)
+class _Call:
+    """The state one metered call accumulates on its way through the spine."""
+
+    request: Request[Any, Any, Any]
+    principal: Principal
+    services: Services
+    declared: Operation
+    operation: str
+    unit_price: int
+    request_id: str
+    claim: idempotency.Claim | None = None
+    decision: RateLimitDecision | None = None
+    lease: Lease | None = None
+    reservation: credits.Reservation | None = None
+
+    @property
+    def limit_headers(self) -> dict[str, str]:
+        return self.decision.headers() if self.decision is not None else {}
+
+
+async def meter(
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    *,
+    max_units: int,
+    perform: Perform[T],
+    status_code: int = 200,
+) -> Response[bytes]:
+    """Run one billed call through the spine and answer with its envelope.
+
+    check_idempotency -> enforce_limits -> reserve (one short transaction, committed so a
+    crash leaves a hold the sweeper can release) -> perform -> settle + record (one
+    transaction with the idempotency record, so a replay never charges twice).
+    """
+    services = services_of(request.app.state)
+    declared = operation_of(request)
+    if declared.metered is None:
+        raise RuntimeError(f"{request.route_handler} is not declared metered")
+    call = _Call(
+        request=request,
+        principal=principal,
+        services=services,
+        declared=declared,
+        operation=declared.metered,
+        unit_price=services.prices.price(
+            declared.metered, acting_org_id=principal.acting_org_id, org_id=principal.org_id
+        ),
+        request_id=request_id_of(request),
+    )
+    try:
+        replay = await _admit(call, max_units=max_units)
+        if replay is not None:
+            return _replay_response(replay)
+        return await _perform_and_settle(
+            call, perform, max_units=max_units, status_code=status_code
+        )
+    except LeadbaseError as error:
+        error.headers = {**call.limit_headers, **error.headers}
+        raise
+    finally:
+        if call.lease is not None:
+            await services.limiter.release(call.lease)
+
+
+async def _admit(call: _Call, *, max_units: int) -> idempotency.Replay | None:
+    """Steps 2-4. Any refusal rolls the whole transaction back: no key kept, no hold."""
+    key = idempotency.check_key(call.request.headers.get(idempotency.HEADER))
+    identity = (call.principal.key_id, call.principal.customer_id or "-")
+    async with call.services.database.transaction() as session:
+        if key is not None:
+            claimed = await idempotency.claim(
+                session,
+                scope=idempotency.Scope(
+                    org_id=call.principal.org_id,
+                    acting_org_id=call.principal.acting_org_id,
+                    method=call.request.method,
+                    path=call.request.url.path,
+                    key=key,
+                ),
+                body_hash=idempotency.request_hash(await call.request.body()),
+                request_id=call.request_id,
+                lock_for=_hold_timeout(call.services),
+            )
+            if isinstance(claimed, idempotency.Replay):
+                return claimed
+            call.claim = claimed
+        limiter = call.services.limiter
+        call.decision = await limiter.hit(
+            identity=identity,
+            limit_class=call.declared.limit_class,
+            org_id=call.principal.acting_org_id,
+        )
+        call.lease = await limiter.acquire(identity=identity, operation=call.operation)
+        if call.unit_price * max_units > 0:
+            call.reservation = await credits.reserve(
+                session,
+                org_id=call.principal.acting_org_id,
+                operation=call.operation,
+                amount=call.unit_price * max_units,
+                timeout=_hold_timeout(call.services),
+                request_id=call.request_id,
+            )
+    return None
+
+
+async def _perform_and_settle(
+    call: _Call, perform: Perform[T], *, max_units: int, status_code: int
+) -> Response[bytes]:
+    database = call.services.database
+    try:
+        async with database.transaction() as session:
+            outcome = await _perform_watching_client(call, lambda: perform(session))
+            units = max(0, min(outcome.units, max_units))
+            captured = 0
+            if call.reservation is not None:
+                settlement = await credits.settle(
+                    session, reservation=call.reservation, captured=units * call.unit_price
+                )
+                captured = settlement.captured
+            await credits.record_usage(
+                session,
+                org_id=call.principal.acting_org_id,
+                operation=call.operation,
+                units=units,
+                charged=captured,
+                request_id=call.request_id,
+            )
+            body = msgspec.json.encode(
+                Envelope(
+                    data=outcome.data,
+                    meta=Meta(
+                        request_id=call.request_id,
+                        credits_charged=credits.to_credits(captured),
+                        **outcome.meta,
+                    ),
+                )
+            )
+            if call.claim is not None:
+                await idempotency.complete(
+                    session, claim=call.claim, status=status_code, content_type=_JSON, body=body
+                )
+    except BaseException as failure:
+        with anyio.CancelScope(shield=True):
+            await _release(call, failure)
+        raise
+    return Response(body, status_code=status_code, media_type=_JSON, headers=call.limit_headers)
+
+
+async def _release(call: _Call, failure: BaseException) -> None:
+    """Nothing was delivered: free the hold, forget the key, count the call as free."""
+    async with call.services.database.transaction() as session:
+        if call.reservation is not None:
+            await credits.release(session, reservation=call.reservation)
+        if call.claim is not None:
+            await idempotency.abandon(session, claim=call.claim)
+        if isinstance(failure, LeadbaseError) and failure.status < 500:
+            # A domain outcome such as no_match: a real call, billed nothing.
+            await credits.record_usage(
+                session,
+                org_id=call.principal.acting_org_id,
+                operation=call.operation,
+                units=0,
+                charged=0,
+                request_id=call.request_id,
+            )
+
+
+async def _perform_watching_client(
+    call: _Call, work: Callable[[], Awaitable[Outcome[T]]]
+) -> Outcome[T]:
+    """Run ``work`` under the operation timeout, abandoning it if the client disconnects."""
+    settings = call.services.settings
+    disconnected = False
+
+    async def watch_client(scope: anyio.CancelScope) -> None:
+        nonlocal disconnected
+        while (await call.request.receive())["type"] != "http.disconnect":
+            pass
+        disconnected = True
+        scope.cancel()
+
+    await call.request.body()  # the watcher may only read what follows the body
+    outcome: Outcome[T] | None = None
+    with anyio.move_on_after(settings.operation_timeout_seconds) as deadline:
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(watch_client, group.cancel_scope)
+                try:
+                    delay = settings.fault_delay_seconds.get(call.operation)
+                    if delay:
+                        await anyio.sleep(delay)
+                    outcome = await work()
+                finally:
+                    group.cancel_scope.cancel()
+        except BaseExceptionGroup as group_error:
+            # Only the work can fail (the watcher just returns): re-raise its error as is.
+            raise group_error.exceptions[0] from None
+    if disconnected:
+        raise ClientDisconnected()
+    if deadline.cancelled_caught or outcome is None:
+        raise UpstreamTimeout(
+            f"{call.operation} did not finish within {settings.operation_timeout_seconds:g}s; nothing was charged."
+        )
+    return outcome
+
+
+def _hold_timeout(services: Services) -> dt.timedelta:
+    return dt.timedelta(seconds=services.settings.reservation_timeout_seconds)
+
+
+def _replay_response(replay: idempotency.Replay) -> Response[bytes]:
+    return Response(
+        replay.body,
+        status_code=replay.status,
+        media_type=replay.content_type,
+        headers={"Idempotent-Replayed": "true"},
+    )
+
+
+_JSON = "application/json"

@@ -127,7 +127,8 @@ class Authenticator:
 
     async def _customer(self, record: keys.KeyRecord, requested: str | None) -> str | None:
         """The customer organization this call acts for, or None for the key's own."""
-        requested = requested.strip() if requested else None
+        # A blank header is no header, as an empty one is.
+        requested = (requested or "").strip() or None
         if record.customer_id is not None:
             if requested is not None and requested != record.customer_id:
                 raise CustomerMismatch(
@@ -140,7 +141,8 @@ class Authenticator:
             if record.requires_customer:
                 raise MissingCustomerId(param="X-Customer-Id")
             return None
-        elif "customers" not in self._plans.get(record.org_plan, frozenset()):
+        # A key locked to a customer acts for it too, so it needs the entitlement as well.
+        if "customers" not in self._plans.get(record.org_plan, frozenset()):
             raise NotEntitled(
                 f"The {record.org_plan} plan cannot act for customers.",
                 param="X-Customer-Id",

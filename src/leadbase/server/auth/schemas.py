@@ -8,13 +8,15 @@ import msgspec
 from leadbase.server.auth.models import ApiKey
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+# A naive time has no single meaning; it must say its offset (Z or +hh:mm).
+AwareDateTime = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 
 
 class CreateApiKey(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name
     # Defaults to every scope of the key that creates it.
     scopes: list[str] | None = None
-    expires_at: dt.datetime | None = None
+    expires_at: AwareDateTime | None = None
     # Lock the new key to one customer organization.
     customer_id: str | None = None
     # The new key must send X-Customer-Id on every call.

@@ -1,0 +1,46 @@
+"""Releases reservations whose call died with its process, and forgets old idempotency keys."""
+
+from __future__ import annotations
+
+import anyio
+import structlog
+
+from leadbase.server.credits import service as credits
+from leadbase.server.db import Database, utcnow
+from leadbase.server.idempotency import service as idempotency
+
+logger = structlog.get_logger("leadbase.sweeper")
+
+
+async def sweep_once(database: Database, *, batch: int = 100) -> int:
+    """Release every expired reservation; returns how many were released."""
+    released = 0
+    while True:
+        async with database.transaction() as session:
+            expired = await credits.expired_reservations(session, now=utcnow(), limit=batch)
+            for reservation in expired:
+                settlement = await credits.settle(
+                    session, reservation=reservation, captured=0, state="expired"
+                )
+                if settlement.released:
+                    released += 1
+                    logger.warning(
+                        "reservation_expired",
+                        reservation_id=reservation.id,
+                        org_id=reservation.org_id,
+                        amount=reservation.amount,
+                        request_id=reservation.request_id,
+                    )
+            await idempotency.purge_expired(session, now=utcnow())
+        if len(expired) < batch:
+            return released
+
+
+async def run_sweeper(database: Database, *, interval: float) -> None:
+    """Forever, every ``interval`` seconds; a failed round is logged and retried."""
+    while True:
+        try:
+            await sweep_once(database)
+        except Exception:
+            logger.exception("sweep_failed")
+        await anyio.sleep(interval)
