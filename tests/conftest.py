@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -29,6 +30,7 @@ from tests.factories import Tenant, make_tenant
 POSTGRES_ADMIN_DSN = os.environ.get(
     "LEADBASE_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("LEADBASE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -36,6 +38,38 @@ def _postgres_unavailable(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"PostgreSQL is required under CI=true: {reason}", pytrace=False)
     pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_DSN}: {reason}")
+
+
+def _redis_unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"Redis is required under CI=true: {reason}", pytrace=False)
+    pytest.skip(f"Redis not reachable at {REDIS_URL}: {reason}")
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> str:
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        _redis_unavailable(str(exc))
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix(redis_server: str) -> Iterator[str]:
+    """A key prefix of this test's own; its keys are deleted afterwards."""
+    prefix = f"leadbase-test:{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = redis.Redis.from_url(redis_server)
+    try:
+        keys = list(client.scan_iter(match=prefix + "*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +127,28 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, auto_migrate=False, log_level="WARNING")
+
+
+@pytest.fixture(
+    params=["embedded", pytest.param("scaled", marks=[pytest.mark.postgres, pytest.mark.redis])]
+)
+def profile(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for a deployment profile: embedded (SQLite + in-process limits) or scaled
+    (PostgreSQL + Redis). Tests of the metering spine run on both."""
+    if request.param == "embedded":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "leadbase.db"
+        shutil.copyfile(template, path)
+        return Settings(database_url=f"sqlite:///{path}", auto_migrate=False, log_level="WARNING")
+    url: str = request.getfixturevalue("postgres_database")
+    _truncate_postgres(url)
+    return Settings(
+        database_url=url,
+        redis_url=request.getfixturevalue("redis_server"),
+        redis_prefix=request.getfixturevalue("redis_prefix"),
+        auto_migrate=False,
+        log_level="WARNING",
+    )
 
 
 @pytest.fixture
