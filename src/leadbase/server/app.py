@@ -9,7 +9,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 import anyio.to_thread
 from litestar import Litestar
-from litestar.datastructures import State
+from litestar.datastructures import MutableScopeHeaders, State
+from litestar.types import Message, Scope
 
 from leadbase.server import db
 from leadbase.server.auth.authenticate import Authenticator
@@ -64,12 +65,28 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=openapi_config(_version()),
         request_max_body_size=settings.max_body_bytes,
         lifespan=[lifespan],
+        before_send=[_allow_every_method],
         logging_config=None,
         debug=False,
     )
     # Outermost, so that errors raised before routing still get a request id and a metric.
     app.asgi_handler = RequestContextMiddleware(app.asgi_handler, metrics=metrics)
     return app
+
+
+async def _allow_every_method(message: Message, scope: Scope) -> None:
+    # async: Litestar runs a plain function hook in a worker thread, twice per response.
+    """The automatic OPTIONS answer lists only the methods of the path's first handler in
+    Litestar 2 (litestar#4169); list every method the path has."""
+    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+        return
+    methods = {
+        method
+        for path in scope["route_handler"].paths
+        for method in scope["litestar_app"].route_handler_method_map.get(path, {})
+    }
+    if methods:
+        MutableScopeHeaders.from_message(message)["Allow"] = ", ".join(sorted(methods))
 
 
 def app_from_environment() -> Litestar:

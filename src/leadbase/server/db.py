@@ -128,7 +128,9 @@ def create_engine_for(url: str, *, pool_size: int = 10) -> AsyncEngine:
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(target)
+        # Every transaction() ends in COMMIT or ROLLBACK, so the pool's own rollback on
+        # return is a wasted round trip to aiosqlite's thread.
+        engine = create_async_engine(target, pool_reset_on_return=None)
         _configure_sqlite(engine.sync_engine)
         return engine
     return create_async_engine(

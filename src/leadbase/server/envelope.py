@@ -18,13 +18,13 @@ T = TypeVar("T")
 PROBLEM_JSON = "application/problem+json"
 
 
-class Meta(msgspec.Struct, omit_defaults=True):
+class Meta(msgspec.Struct):
     request_id: str
     # Present on metered calls only (0 when nothing was billed).
-    credits_charged: float | None = None
-    # Present on paginated listings only.
-    next_cursor: str | None = None
-    has_more: bool | None = None
+    credits_charged: float | msgspec.UnsetType = msgspec.UNSET
+    # Present on paginated listings only, where the last page says next_cursor: null.
+    next_cursor: str | msgspec.UnsetType | None = msgspec.UNSET
+    has_more: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class Envelope(msgspec.Struct, Generic[T]):

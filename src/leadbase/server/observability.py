@@ -36,9 +36,17 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
         ),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,
+        logger_factory=_stderr_logger,
+        # Cached loggers would keep the first configuration's level and stream for good,
+        # so a second create_app in one process (tests) would log at the wrong level or to
+        # a closed stream.
+        cache_logger_on_first_use=False,
     )
+
+
+def _stderr_logger(*_args: Any) -> structlog.PrintLogger:
+    # Looked up per logger, so a replaced sys.stderr (pytest's capture) is honoured.
+    return structlog.PrintLogger(file=sys.stderr)
 
 
 class Metrics:

@@ -1,5 +1,6 @@
 """Completes the generated OpenAPI document with what routes declare through the spine:
-request bodies, every error response, security schemes and the X-Customer-Id header."""
+request and metered response bodies, every error response with its headers, security
+schemes, and the X-Customer-Id and Idempotency-Key request headers."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ from typing import Any
 import msgspec
 from litestar import Litestar, Response, Router
 from litestar._openapi.plugin import OpenAPIPlugin
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.routes import HTTPRoute
 
 from leadbase.server.envelope import PROBLEM_JSON, ErrorEnvelope, ProblemDetails
 from leadbase.server.errors import NotFound, catalog
+from leadbase.server.idempotency.service import MAX_KEY_LENGTH
 from leadbase.server.pipeline import OPERATION_KEY, Operation
 
 _REF = "#/components/schemas/{name}"
+_HEADER_REF = "#/components/headers/{name}"
 _STATUS_TEXT = {
     400: "Invalid request",
     401: "Missing, invalid, revoked or expired API key",
@@ -30,6 +34,40 @@ _STATUS_TEXT = {
     429: "Rate or concurrency limit hit",
     500: "Internal error",
     503: "Upstream or backing service unavailable",
+}
+_RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": "Calls allowed in the most constraining window.",
+    "X-RateLimit-Remaining": "Calls left in that window.",
+    "X-RateLimit-Reset": "When that window resets (epoch seconds).",
+    "RateLimit-Limit": "Calls allowed in the most constraining window.",
+    "RateLimit-Remaining": "Calls left in that window.",
+    "RateLimit-Reset": "Seconds until that window resets.",
+}
+_INTEGER = {"type": "integer", "minimum": 0}
+HEADERS: dict[str, dict[str, Any]] = {
+    "X-Request-Id": {
+        "description": "The request id (the client's own X-Request-Id when it sent a sane one).",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1},
+    },
+    "WWW-Authenticate": {
+        "description": "The authentication scheme to use.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "required": True,
+        "schema": _INTEGER,
+    },
+    "Idempotent-Replayed": {
+        "description": "true when this is the stored answer to an earlier call with the same Idempotency-Key.",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+    **{
+        name: {"description": description, "schema": _INTEGER}
+        for name, description in _RATE_LIMIT_HEADERS.items()
+    },
 }
 
 
@@ -60,50 +98,50 @@ def complete_document(app: Litestar) -> dict[str, Any]:
         return dict(completed)
     document = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
     components = document.setdefault("components", {})
-    schemas = components.setdefault("schemas", {})
     components["securitySchemes"] = {
         "bearer": {
             "type": "http",
             "scheme": "bearer",
-            "description": "Authorization: Bearer lb_live_...",
+            "description": "Authorization: Bearer lb_live_... (or Authorization: Token lb_live_...)",
         },
         "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
     }
-    bodies = {
-        declared.body
-        for declared in _operations(app)
-        if declared is not None and declared.body is not None
-    }
-    _, component_schemas = msgspec.json.schema_components(
-        [ErrorEnvelope, ProblemDetails, *sorted(bodies, key=lambda body: body.__name__)],
-        ref_template=_REF,
-    )
-    schemas.update(component_schemas)
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute):
-            continue
-        path_item = document.get("paths", {}).get(route.path_format)
-        if path_item is None:
-            continue
-        for handler in route.route_handlers:
-            declared = handler.opt.get(OPERATION_KEY)
-            if not isinstance(declared, Operation):
-                continue
-            for method in handler.http_methods:
-                item = path_item.get(method.lower())
-                if item is not None:
-                    _complete_operation(item, declared)
+    components["headers"] = dict(HEADERS)
+    components.setdefault("schemas", {}).update(_component_schemas(app))
+    for path_format, handler, declared in _declared_handlers(app):
+        path_item = document.get("paths", {}).get(path_format, {})
+        for method in handler.http_methods:
+            item = path_item.get(method.lower())
+            if item is not None:
+                _complete_operation(item, declared, method=method, status=handler.status_code)
     app.state["openapi_document"] = document
     return document
 
 
-def _operations(app: Litestar) -> list[Operation | None]:
+def _declared_handlers(app: Litestar) -> list[tuple[str, HTTPRouteHandler, Operation]]:
     return [
-        handler.opt.get(OPERATION_KEY)
+        (route.path_format, handler, declared)
         for route in app.routes
         if isinstance(route, HTTPRoute)
         for handler in route.route_handlers
+        if isinstance(declared := handler.opt.get(OPERATION_KEY), Operation)
     ]
+
+
+def _component_schemas(app: Litestar) -> dict[str, Any]:
+    """Bodies routes parse themselves and answers they hand back as bytes, by msgspec."""
+    declared = [operation for _, _, operation in _declared_handlers(app)]
+    types: set[Any] = {operation.body for operation in declared if operation.body is not None}
+    types |= {operation.response for operation in declared if operation.response is not None}
+    _, schemas = msgspec.json.schema_components(
+        [ErrorEnvelope, ProblemDetails, *sorted(types, key=_ref_name)], ref_template=_REF
+    )
+    return schemas
+
+
+def _ref_name(schema_type: Any) -> str:
+    (ref,), _ = msgspec.json.schema_components([schema_type], ref_template="{name}")
+    return str(ref["$ref"])
 
 
 def error_statuses(declared: Operation) -> list[int]:
@@ -116,38 +154,82 @@ def error_statuses(declared: Operation) -> list[int]:
     return sorted(statuses)
 
 
-def _complete_operation(item: dict[str, Any], declared: Operation) -> None:
+def _complete_operation(
+    item: dict[str, Any], declared: Operation, *, method: str, status: int
+) -> None:
     if declared.body is not None:
         item["requestBody"] = {
             "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": _REF.format(name=declared.body.__name__)}}
-            },
+            "content": {"application/json": {"schema": _schema_ref(declared.body)}},
         }
     responses = item.setdefault("responses", {})
-    for status in error_statuses(declared):
-        responses[str(status)] = _error_response(status)
+    success = responses.setdefault(str(status), {"description": "Success"})
+    if declared.response is not None:
+        success["content"] = {"application/json": {"schema": _schema_ref(declared.response)}}
+    success_headers = [*(["Idempotent-Replayed"] if method == "POST" else [])]
+    if declared.metered is not None:
+        success_headers += _RATE_LIMIT_HEADERS
+    if success_headers:
+        success["headers"] = {
+            name: {"$ref": _HEADER_REF.format(name=name)} for name in success_headers
+        }
+    for error_status in error_statuses(declared):
+        responses[str(error_status)] = _error_response(error_status)
+    for response in responses.values():
+        response.setdefault("headers", {})["X-Request-Id"] = {
+            "$ref": _HEADER_REF.format(name="X-Request-Id")
+        }
     if declared.authenticated:
         item["security"] = [{"bearer": []}, {"apiKey": []}]
-        parameters = item.setdefault("parameters", [])
-        if not any(parameter.get("name") == "X-Customer-Id" for parameter in parameters):
-            parameters.append(
-                {
-                    "name": "X-Customer-Id",
-                    "in": "header",
-                    "required": False,
-                    "description": "Act for one of your customer organizations.",
-                    "schema": {"type": "string"},
-                }
-            )
+        _add_header_parameter(
+            item,
+            name="X-Customer-Id",
+            description="Act for one of your customer organizations.",
+            schema={"type": "string"},
+        )
+    # Every authenticated POST runs through the spine, which honours Idempotency-Key.
+    if declared.authenticated and method == "POST":
+        _add_header_parameter(
+            item,
+            name="Idempotency-Key",
+            description="Replays the stored answer for 24 hours instead of performing (and charging) twice.",
+            schema={"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+        )
+
+
+def _add_header_parameter(
+    item: dict[str, Any], *, name: str, description: str, schema: dict[str, Any]
+) -> None:
+    parameters = item.setdefault("parameters", [])
+    if not any(parameter.get("name") == name for parameter in parameters):
+        parameters.append(
+            {
+                "name": name,
+                "in": "header",
+                "required": False,
+                "description": description,
+                "schema": schema,
+            }
+        )
+
+
+def _schema_ref(schema_type: Any) -> dict[str, str]:
+    return {"$ref": _REF.format(name=_ref_name(schema_type))}
 
 
 def _error_response(status: int) -> dict[str, Any]:
     codes = [error.code for error in catalog() if error.status == status]
-    return {
+    response: dict[str, Any] = {
         "description": f"{_STATUS_TEXT.get(status, 'Error')}: {', '.join(codes)}",
         "content": {
             "application/json": {"schema": {"$ref": _REF.format(name="ErrorEnvelope")}},
             PROBLEM_JSON: {"schema": {"$ref": _REF.format(name="ProblemDetails")}},
         },
     }
+    if status == 401:
+        response["headers"] = {
+            "WWW-Authenticate": {"$ref": _HEADER_REF.format(name="WWW-Authenticate")}
+        }
+    if status == 429:
+        response["headers"] = {"Retry-After": {"$ref": _HEADER_REF.format(name="Retry-After")}}
+    return response

@@ -54,6 +54,8 @@ class Operation:
 
 # What a metered call can answer beyond an ordinary authenticated one.
 METERED_ERRORS = (402, 409, 429, 503)
+# A call with a body is a POST, and every POST honours Idempotency-Key (409s).
+BODY_ERRORS = (409,)
 
 
 def operation(
@@ -73,7 +75,11 @@ def operation(
             scope=scope,
             entitlement=entitlement,
             body=body,
-            errors=errors + METERED_ERRORS if metered else errors,
+            errors=tuple(
+                sorted(
+                    {*errors, *(METERED_ERRORS if metered else ()), *(BODY_ERRORS if body else ())}
+                )
+            ),
             authenticated=authenticated,
             metered=metered,
             limit_class=limit_class,
@@ -120,14 +126,19 @@ async def authenticate(request: Request[Any, Any, Any], state: State) -> Princip
 
 
 async def open_transaction(
-    state: State, principal: NamedDependency[Principal]
+    request: Request[Any, Any, Any], state: State, principal: NamedDependency[Principal]
 ) -> AsyncIterator[AsyncSession]:
     """The request's unit of work: committed when the handler returns, else rolled back.
 
     It depends on ``principal`` so that a request failing authentication never opens one.
+    Reads don't take SQLite's write lock, so concurrent GETs don't queue behind each other.
     """
-    async with services_of(state).database.transaction() as session:
+    write = request.method not in _SAFE_METHODS
+    async with services_of(state).database.transaction(write=write) as session:
         yield session
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def envelope(request: Request[Any, Any, Any], data: T, **meta: Any) -> Envelope[T]:
@@ -148,26 +159,38 @@ class Outcome(Generic[T]):
     """What ``perform`` delivered: the data and how many billable units it holds."""
 
     data: T
-    units: int
+    units: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+    # What an idempotent replay answers instead of ``data``, when ``data`` holds a secret
+    # that is shown once and must not be stored (a new API key).
+    replay_data: T | None = None
 
 
 Perform = Callable[[AsyncSession], Awaitable[Outcome[T]]]
 
 
-class ClientDisconnected(Exception):
-    """The client went away before the answer was ready: nothing is charged."""
+class ClientDisconnected(LeadbaseError):
+    """The client went away before the answer was ready: nothing is charged.
+
+    Nobody reads the answer; 499 (nginx's "client closed request") keeps it out of the
+    5xx error log and shows it in metrics for what it is.
+    """
+
+    status = 499
+    type = "api_error"
+    description = "The client closed the connection before the answer was ready."
 
 
 @dataclass(slots=True)
 class _Call:
-    """The state one metered call accumulates on its way through the spine."""
+    """The state one call accumulates on its way through the spine."""
 
     request: Request[Any, Any, Any]
     principal: Principal
     services: Services
     declared: Operation
-    operation: str
+    # The metered operation, or None for a call that is neither billed nor limited.
+    operation: str | None
     unit_price: int
     request_id: str
     claim: idempotency.Claim | None = None
@@ -180,32 +203,34 @@ class _Call:
         return self.decision.headers() if self.decision is not None else {}
 
 
-async def meter(
+async def run(
     request: Request[Any, Any, Any],
     principal: Principal,
     *,
-    max_units: int,
     perform: Perform[T],
+    max_units: int = 0,
     status_code: int = 200,
 ) -> Response[bytes]:
-    """Run one billed call through the spine and answer with its envelope.
+    """Run one call through the spine and answer with its envelope.
 
     check_idempotency -> enforce_limits -> reserve (one short transaction, committed so a
     crash leaves a hold the sweeper can release) -> perform -> settle + record (one
-    transaction with the idempotency record, so a replay never charges twice).
+    transaction with the idempotency record, so a replay never charges twice). Limits,
+    reservation and usage apply to metered operations; every POST gets idempotency.
     """
     services = services_of(request.app.state)
     declared = operation_of(request)
-    if declared.metered is None:
-        raise RuntimeError(f"{request.route_handler} is not declared metered")
+    metered = declared.metered
     call = _Call(
         request=request,
         principal=principal,
         services=services,
         declared=declared,
-        operation=declared.metered,
-        unit_price=services.prices.price(
-            declared.metered, acting_org_id=principal.acting_org_id, org_id=principal.org_id
+        operation=metered,
+        unit_price=0
+        if metered is None
+        else services.prices.price(
+            metered, acting_org_id=principal.acting_org_id, org_id=principal.org_id
         ),
         request_id=request_id_of(request),
     )
@@ -246,6 +271,8 @@ async def _admit(call: _Call, *, max_units: int) -> idempotency.Replay | None:
             if isinstance(claimed, idempotency.Replay):
                 return claimed
             call.claim = claimed
+        if call.operation is None:
+            return None
         limiter = call.services.limiter
         call.decision = await limiter.hit(
             identity=identity,
@@ -273,39 +300,49 @@ async def _perform_and_settle(
         async with database.transaction() as session:
             outcome = await _perform_watching_client(call, lambda: perform(session))
             units = max(0, min(outcome.units, max_units))
-            captured = 0
-            if call.reservation is not None:
-                settlement = await credits.settle(
-                    session, reservation=call.reservation, captured=units * call.unit_price
-                )
-                captured = settlement.captured
-            await credits.record_usage(
-                session,
-                org_id=call.principal.acting_org_id,
-                operation=call.operation,
-                units=units,
-                charged=captured,
-                request_id=call.request_id,
-            )
-            body = msgspec.json.encode(
-                Envelope(
-                    data=outcome.data,
-                    meta=Meta(
-                        request_id=call.request_id,
-                        credits_charged=credits.to_credits(captured),
-                        **outcome.meta,
-                    ),
-                )
-            )
+            meta = dict(outcome.meta)
+            if call.operation is not None:
+                captured = await _settle(call, session, units=units)
+                meta["credits_charged"] = credits.to_credits(captured)
+            body = _encode(call, outcome.data, meta)
             if call.claim is not None:
+                stored = (
+                    body
+                    if outcome.replay_data is None
+                    else _encode(call, outcome.replay_data, meta)
+                )
                 await idempotency.complete(
-                    session, claim=call.claim, status=status_code, content_type=_JSON, body=body
+                    session, claim=call.claim, status=status_code, content_type=_JSON, body=stored
                 )
     except BaseException as failure:
         with anyio.CancelScope(shield=True):
             await _release(call, failure)
         raise
     return Response(body, status_code=status_code, media_type=_JSON, headers=call.limit_headers)
+
+
+async def _settle(call: _Call, session: AsyncSession, *, units: int) -> int:
+    """Capture what was delivered, release the rest, record the usage; what was charged."""
+    assert call.operation is not None
+    captured = 0
+    if call.reservation is not None:
+        settlement = await credits.settle(
+            session, reservation=call.reservation, captured=units * call.unit_price
+        )
+        captured = settlement.captured
+    await credits.record_usage(
+        session,
+        org_id=call.principal.acting_org_id,
+        operation=call.operation,
+        units=units,
+        charged=captured,
+        request_id=call.request_id,
+    )
+    return captured
+
+
+def _encode(call: _Call, data: Any, meta: dict[str, Any]) -> bytes:
+    return msgspec.json.encode(Envelope(data=data, meta=Meta(request_id=call.request_id, **meta)))
 
 
 async def _release(call: _Call, failure: BaseException) -> None:
@@ -315,7 +352,11 @@ async def _release(call: _Call, failure: BaseException) -> None:
             await credits.release(session, reservation=call.reservation)
         if call.claim is not None:
             await idempotency.abandon(session, claim=call.claim)
-        if isinstance(failure, LeadbaseError) and failure.status < 500:
+        if (
+            call.operation is not None
+            and isinstance(failure, LeadbaseError)
+            and failure.status < 500
+        ):
             # A domain outcome such as no_match: a real call, billed nothing.
             await credits.record_usage(
                 session,
@@ -348,7 +389,7 @@ async def _perform_watching_client(
             async with anyio.create_task_group() as group:
                 group.start_soon(watch_client, group.cancel_scope)
                 try:
-                    delay = settings.fault_delay_seconds.get(call.operation)
+                    delay = settings.fault_delay_seconds.get(call.operation or "")
                     if delay:
                         await anyio.sleep(delay)
                     outcome = await work()
@@ -361,7 +402,7 @@ async def _perform_watching_client(
         raise ClientDisconnected()
     if deadline.cancelled_caught or outcome is None:
         raise UpstreamTimeout(
-            f"{call.operation} did not finish within {settings.operation_timeout_seconds:g}s; nothing was charged."
+            f"{call.operation or call.request.url.path} did not finish within {settings.operation_timeout_seconds:g}s; nothing was charged."
         )
     return outcome
 

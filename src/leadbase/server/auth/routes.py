@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, delete, get, post
+import msgspec
+from litestar import Request, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
@@ -13,39 +14,50 @@ from leadbase.server.auth.authenticate import Principal
 from leadbase.server.auth.schemas import ApiKeyOut, CreateApiKey, CreatedApiKeyOut
 from leadbase.server.body import parse_body
 from leadbase.server.envelope import Envelope
-from leadbase.server.pagination import DEFAULT_PAGE_SIZE, check_limit, decode_cursor, encode_cursor
-from leadbase.server.pipeline import envelope, operation, services_of
+from leadbase.server.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    check_limit,
+    decode_cursor,
+    encode_cursor,
+)
+from leadbase.server.pipeline import Outcome, envelope, operation, run, services_of
 
 _LISTING = "api_keys"
 
 
 @post(
     "/v1/api-keys",
-    opt=operation(scope="keys:manage", body=CreateApiKey),
+    opt=operation(scope="keys:manage", body=CreateApiKey, response=Envelope[CreatedApiKeyOut]),
     status_code=201,
     tags=["api keys"],
 )
 async def create_api_key(
-    request: Request[Any, Any, Any],
-    principal: NamedDependency[Principal],
-    session: NamedDependency[AsyncSession],
-) -> Envelope[CreatedApiKeyOut]:
-    """Create a key for the organization this call acts for; the secret is shown once."""
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+) -> Response[bytes]:
+    """Create a key for the organization this call acts for; the secret is shown once.
+
+    An idempotent replay answers the same key with ``key: null``: the secret is never stored.
+    """
     data = await parse_body(request, CreateApiKey)
     scopes = api_keys.check_scopes(
         data.scopes if data.scopes is not None else principal.scopes, granted=principal.scopes
     )
-    created = await api_keys.create(
-        session,
-        org_id=principal.acting_org_id,
-        name=data.name,
-        scopes=scopes,
-        customer_id=data.customer_id,
-        requires_customer=data.requires_customer,
-        expires_at=data.expires_at,
-    )
-    out = ApiKeyOut.of(created.key)
-    return envelope(request, CreatedApiKeyOut(**_fields(out), key=created.secret))
+
+    async def perform(session: AsyncSession) -> Outcome[CreatedApiKeyOut]:
+        created = await api_keys.create(
+            session,
+            org_id=principal.acting_org_id,
+            name=data.name,
+            scopes=scopes,
+            customer_id=data.customer_id,
+            requires_customer=data.requires_customer,
+            expires_at=data.expires_at,
+        )
+        shown = CreatedApiKeyOut(**_fields(ApiKeyOut.of(created.key)), key=created.secret)
+        return Outcome(data=shown, replay_data=msgspec.structs.replace(shown, key=None))
+
+    return await run(request, principal, perform=perform, status_code=201)
 
 
 @get("/v1/api-keys", opt=operation(scope="keys:manage"), tags=["api keys"])
@@ -53,7 +65,13 @@ async def list_api_keys(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
     session: NamedDependency[AsyncSession],
-    limit: Annotated[int, QueryParameter(description="Page size, 1-100.")] = DEFAULT_PAGE_SIZE,
+    limit: Annotated[
+        int,
+        QueryParameter(
+            description="Page size, 1-100.",
+            schema_extra={"minimum": 1, "maximum": MAX_PAGE_SIZE},
+        ),
+    ] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[
         str | None, QueryParameter(description="meta.next_cursor of the last page.")
     ] = None,

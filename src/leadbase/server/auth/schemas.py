@@ -5,17 +5,20 @@ from typing import Annotated
 
 import msgspec
 
+from leadbase.server.auth.keys import SCOPES
 from leadbase.server.auth.models import ApiKey
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 # A naive time has no single meaning; it must say its offset (Z or +hh:mm).
 AwareDateTime = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+# Documented as an enum; check_scopes refuses unknown ones, naming the known ones.
+Scope = Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(SCOPES)})]
 
 
 class CreateApiKey(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name
     # Defaults to every scope of the key that creates it.
-    scopes: list[str] | None = None
+    scopes: list[Scope] | None = None
     expires_at: AwareDateTime | None = None
     # Lock the new key to one customer organization.
     customer_id: str | None = None
@@ -52,5 +55,5 @@ class ApiKeyOut(msgspec.Struct, kw_only=True):
 
 
 class CreatedApiKeyOut(ApiKeyOut, kw_only=True):
-    # The secret, shown this once and never again.
-    key: str
+    # The secret, shown this once and never again (null on an idempotent replay).
+    key: str | None

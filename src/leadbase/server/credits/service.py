@@ -8,6 +8,7 @@ row, and SQLite runs one writer at a time (transactions begin IMMEDIATE).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
 import sqlalchemy as sa
@@ -201,6 +202,13 @@ async def refund(
     request_id: str | None = None,
 ) -> Balance:
     """Give back credits that were captured (an operator's correction)."""
+    if amount <= 0:
+        # A negative refund would be a debit that no reservation ever covered.
+        raise InvalidParameter(
+            "A refund must be a positive amount.",
+            param="credits",
+            details={"credits": "must be positive"},
+        )
     await _ensure_account(session, org_id=org_id)
     await session.execute(
         sa.update(CreditAccount)
@@ -286,7 +294,7 @@ class UsageRow(msgspec.Struct, frozen=True):
 async def usage(
     session: AsyncSession, *, org_id: str, since: dt.datetime, until: dt.datetime
 ) -> list[UsageRow]:
-    day = sa.func.date(UsageEvent.created_at)
+    day = _utc_day(session)
     rows = await session.execute(
         sa.select(
             day.label("day"),
@@ -313,6 +321,13 @@ async def usage(
         )
         for value, operation, calls, units, charged in rows
     ]
+
+
+def _utc_day(session: AsyncSession) -> sa.ColumnElement[Any]:
+    # PostgreSQL's date() of a timestamptz follows the session's TimeZone (PGTZ, say).
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.func.date(sa.func.timezone("UTC", UsageEvent.created_at))
+    return sa.func.date(UsageEvent.created_at)  # SQLite stores naive UTC
 
 
 async def _ensure_account(session: AsyncSession, *, org_id: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import anyio
 import structlog
 
@@ -12,12 +14,15 @@ from leadbase.server.idempotency import service as idempotency
 logger = structlog.get_logger("leadbase.sweeper")
 
 
-async def sweep_once(database: Database, *, batch: int = 100) -> int:
-    """Release every expired reservation; returns how many were released."""
+async def sweep_once(
+    database: Database, *, batch: int = 100, now: dt.datetime | None = None
+) -> int:
+    """Release every reservation expired by ``now`` (default: the clock); returns how many."""
     released = 0
     while True:
+        at = now or utcnow()
         async with database.transaction() as session:
-            expired = await credits.expired_reservations(session, now=utcnow(), limit=batch)
+            expired = await credits.expired_reservations(session, now=at, limit=batch)
             for reservation in expired:
                 settlement = await credits.settle(
                     session, reservation=reservation, captured=0, state="expired"
@@ -31,7 +36,7 @@ async def sweep_once(database: Database, *, batch: int = 100) -> int:
                         amount=reservation.amount,
                         request_id=reservation.request_id,
                     )
-            await idempotency.purge_expired(session, now=utcnow())
+            await idempotency.purge_expired(session, now=at)
         if len(expired) < batch:
             return released
 

@@ -1,9 +1,14 @@
 """Rate windows and parallel-request caps, per (key, customer, operation class).
 
-Windows use the ``limits`` moving-window strategy on its memory storage (embedded profile)
-or its Redis storage (scaled profile). Parallel caps are leases that expire on their own,
-so a process that dies mid-request frees its slots after ``lease_seconds``: a dict in one
-process, a sorted set per identity in Redis (one Lua script, atomic across processes).
+Windows are ``limits`` moving windows, on its memory storage (embedded profile) or its
+Redis storage (scaled profile). A call is counted only when every window of its class
+admits it (test, then hit), so a call refused by the hourly window does not use up the
+minute's. The headers report the window as read right after counting: under concurrency
+that already includes calls counted at the same moment by other processes.
+
+Parallel caps are leases that expire on their own, so a process that dies mid-request
+frees its slots after ``lease_seconds``: a dict in one process, a sorted set per identity
+in Redis (one Lua script, atomic across processes, on Redis's clock).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import msgspec
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
-from redis.asyncio import Redis
+from redis.asyncio import ConnectionPool, Redis
 
 from leadbase.server.config import Settings
 from leadbase.server.errors import ConcurrencyLimitExceeded, RateLimitExceeded
@@ -127,6 +132,8 @@ class RedisLeases:
 
     async def close(self) -> None:
         await self._client.aclose()
+        # The pool is shared with the limits storage and was handed in, so close it here.
+        await self._client.connection_pool.disconnect()
 
 
 class Limiter:
@@ -141,7 +148,6 @@ class Limiter:
         lease_seconds: float,
     ) -> None:
         self._strategy = MovingWindowRateLimiter(storage)
-        self._storage = storage
         self._leases = leases
         self._windows = {name: parse_many(";".join(spec)) for name, spec in windows.items()}
         self._org_windows = {
@@ -163,30 +169,25 @@ class Limiter:
         """Count one call in every window of the class, or raise 429 rate_limit_exceeded."""
         ids = (limit_class, *identity)
         items = self.windows_for(limit_class, org_id)
-        decisions: list[RateLimitDecision] = []
-        for item in items:
-            allowed = await self._strategy.hit(item, *ids)
-            stats = await self._strategy.get_window_stats(item, *ids)
-            decision = RateLimitDecision(
-                limit=item.amount,
-                remaining=max(0, stats.remaining),
-                reset_at=stats.reset_time,
-                window=_describe(item),
-            )
-            if not allowed:
-                now = time.time()
-                retry_after = max(1, math.ceil(decision.reset_at - now))
-                raise RateLimitExceeded(
-                    f"Rate limit of {decision.window} reached for {limit_class} calls; retry in {retry_after}s.",
-                    details={
-                        "limit": decision.window,
-                        "limit_class": limit_class,
-                        "retry_after": retry_after,
-                    },
-                    headers={**decision.headers(now), "Retry-After": str(retry_after)},
-                )
-            decisions.append(decision)
+        full = [item for item in items if not await self._strategy.test(item, *ids)]
+        if not full:
+            # Another process may take a window's last slot between test and hit.
+            full = [item for item in items if not await self._strategy.hit(item, *ids)]
+        if full:
+            refused = [await self._decision(item, ids) for item in full]
+            # The window that frees up last is the one the caller must wait for.
+            raise _rate_limited(max(refused, key=lambda decision: decision.reset_at), limit_class)
+        decisions = [await self._decision(item, ids) for item in items]
         return min(decisions, key=lambda decision: (decision.remaining, -decision.reset_at))
+
+    async def _decision(self, item: RateLimitItem, ids: Sequence[str]) -> RateLimitDecision:
+        stats = await self._strategy.get_window_stats(item, *ids)
+        return RateLimitDecision(
+            limit=item.amount,
+            remaining=max(0, stats.remaining),
+            reset_at=stats.reset_time,
+            window=_describe(item),
+        )
 
     def cap_for(self, operation: str) -> int:
         return self._parallel.get(operation, FALLBACK_PARALLEL)
@@ -212,6 +213,16 @@ class Limiter:
         await self._leases.close()
 
 
+def _rate_limited(decision: RateLimitDecision, limit_class: str) -> RateLimitExceeded:
+    now = time.time()
+    retry_after = max(1, math.ceil(decision.reset_at - now))
+    return RateLimitExceeded(
+        f"Rate limit of {decision.window} reached for {limit_class} calls; retry in {retry_after}s.",
+        details={"limit": decision.window, "limit_class": limit_class, "retry_after": retry_after},
+        headers={**decision.headers(now), "Retry-After": str(retry_after)},
+    )
+
+
 def _describe(item: RateLimitItem) -> str:
     unit = item.GRANULARITY.name
     return (
@@ -222,16 +233,19 @@ def _describe(item: RateLimitItem) -> str:
 
 
 def build_limiter(settings: Settings) -> Limiter:
-    """Memory storage without a Redis URL (one process), Redis storage with one."""
+    """Memory storage and leases without a Redis URL (one process), Redis with one."""
     storage: Storage
     leases: LeaseStore
     if settings.redis_url:
+        # One connection pool for windows and leases, closed with the leases.
+        pool = ConnectionPool.from_url(settings.redis_url)
         storage = RedisStorage(
             _async_uri(settings.redis_url),
             implementation="redispy",
             key_prefix=settings.redis_prefix + "rate",
+            connection_pool=pool,  # type: ignore[arg-type]  # documented; typed too narrowly
         )
-        leases = RedisLeases(Redis.from_url(settings.redis_url), prefix=settings.redis_prefix)
+        leases = RedisLeases(Redis(connection_pool=pool), prefix=settings.redis_prefix)
     else:
         storage = MemoryStorage()
         leases = MemoryLeases()

@@ -44,7 +44,8 @@ async def readyz(state: State) -> Readiness:
 async def metrics(state: State) -> Response[bytes]:
     """Prometheus metrics: requests by route and status, latency histogram."""
     registry = services_of(state).extras["metrics"].registry
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    # As a header: given as media_type, Litestar appends a second charset parameter.
+    return Response(generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
 @get("/v1/errors", opt=_PUBLIC, tags=["operations"])

@@ -11,7 +11,7 @@ from leadbase.server.body import parse_body
 from leadbase.server.envelope import Envelope
 from leadbase.server.phones import service as phones
 from leadbase.server.phones.schemas import PhoneValidation, ValidatePhone
-from leadbase.server.pipeline import Outcome, meter, operation
+from leadbase.server.pipeline import Outcome, operation, run
 
 
 @post(
@@ -35,7 +35,7 @@ async def validate_phone(
         result = phones.validate(data.phone, default_region=data.default_region)
         return Outcome(data=result, units=1 if result.valid else 0)
 
-    return await meter(request, principal, max_units=1, perform=perform)
+    return await run(request, principal, perform=perform, max_units=1)
 
 
 ROUTES = [validate_phone]

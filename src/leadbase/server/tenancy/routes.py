@@ -12,7 +12,13 @@ from leadbase.server.auth.authenticate import Principal
 from leadbase.server.credits import service as credits
 from leadbase.server.envelope import Envelope
 from leadbase.server.errors import InvalidParameter
-from leadbase.server.pagination import DEFAULT_PAGE_SIZE, check_limit, decode_cursor, encode_cursor
+from leadbase.server.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    check_limit,
+    decode_cursor,
+    encode_cursor,
+)
 from leadbase.server.pipeline import envelope, operation, services_of
 from leadbase.server.tenancy import service as organizations
 from leadbase.server.tenancy.schemas import (
@@ -76,7 +82,13 @@ async def list_transactions(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
     session: NamedDependency[AsyncSession],
-    limit: Annotated[int, QueryParameter(description="Page size, 1-100.")] = DEFAULT_PAGE_SIZE,
+    limit: Annotated[
+        int,
+        QueryParameter(
+            description="Page size, 1-100.",
+            schema_extra={"minimum": 1, "maximum": MAX_PAGE_SIZE},
+        ),
+    ] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[
         str | None, QueryParameter(description="meta.next_cursor of the last page.")
     ] = None,
