@@ -1,0 +1,1 @@
+"""The ``leadbase`` command line: operator commands now, client commands later."""
