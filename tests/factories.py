@@ -36,7 +36,9 @@ async def make_tenant(database_url: str, *, plan: str = "standard", name: str = 
             customer = await organizations.create(
                 session, name=f"{name} Customer", plan=plan, parent_id=org.id
             )
-            created = await api_keys.create(session, org_id=org.id, name="all scopes", scopes=SCOPES)
+            created = await api_keys.create(
+                session, org_id=org.id, name="all scopes", scopes=SCOPES
+            )
         return Tenant(
             database_url=database_url,
             org_id=org.id,

@@ -1,0 +1,299 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from leadbase.server.body import check_json_content_type, decode_struct
+from leadbase.server.errors import InvalidParameter, MalformedJson, UnsupportedMediaType
+from tests.envelopes import assert_error
+from tests.factories import Tenant
+
+
+class Address(msgspec.Struct, forbid_unknown_fields=True):
+    city: str
+
+
+class Contact(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Annotated[str, msgspec.Meta(min_length=1)]
+    age: int | None = None
+    tags: list[str] = msgspec.field(default_factory=list)
+    address: Address | None = None
+    seen_at: dt.datetime | None = None
+
+
+class Range(msgspec.Struct, forbid_unknown_fields=True):
+    low: int
+    high: int
+
+    def __post_init__(self) -> None:
+        if self.low > self.high:
+            raise ValueError("low must not exceed high")
+
+
+# Unit: content type ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/json;charset=UTF-8",
+        "Application/JSON",
+        "application/vnd.api+json",
+        "application/merge-patch+json; charset=utf-8",
+        "application/problem+json",
+    ],
+)
+def test_json_content_types_and_a_missing_one_are_accepted(content_type: str | None) -> None:
+    check_json_content_type(content_type)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "text/plain; charset=utf-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "text/json",
+        "application/jsonx",
+        "application/json-seq",
+        "",
+    ],
+)
+def test_other_content_types_are_unsupported(content_type: str) -> None:
+    with pytest.raises(UnsupportedMediaType) as raised:
+        check_json_content_type(content_type)
+    assert raised.value.status == 415
+    assert raised.value.param == "Content-Type"
+
+
+# Unit: decoding --------------------------------------------------------------------------
+
+
+def test_a_valid_body_decodes_into_the_struct() -> None:
+    contact = decode_struct(b'{"name": "Ada", "tags": ["x"], "address": {"city": "Oslo"}}', Contact)
+    assert contact == Contact(name="Ada", tags=["x"], address=Address(city="Oslo"))
+
+
+def test_every_invalid_field_is_in_details_not_just_the_first() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"name": "", "age": "old", "tags": [1], "colour": "red"}', Contact)
+    error = raised.value
+    assert error.details == {
+        "colour": "unknown field",
+        "name": "Expected `str` of length >= 1",
+        "age": "Expected `int | null`, got `str`",
+        "tags": "Expected `str`, got `int` (at tags[0])",
+    }
+    assert error.param == "colour"
+    assert error.message == "4 fields are invalid: colour, name, age, tags"
+
+
+def test_a_missing_required_field_is_named() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"age": 3}', Contact)
+    assert raised.value.details == {"name": "this field is required"}
+    assert raised.value.param == "name"
+    assert raised.value.message == "name: this field is required"
+
+
+def test_a_nested_error_is_anchored_on_its_field() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"name": "Ada", "address": {"city": 7}}', Contact)
+    assert raised.value.details == {"address": "Expected `str`, got `int` (at address.city)"}
+
+
+def test_a_rule_across_fields_is_reported_on_the_body() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"low": 5, "high": 1}', Range)
+    assert raised.value.details == {"body": "low must not exceed high"}
+
+
+def test_a_repeated_key_hiding_an_invalid_value_is_a_validation_error() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"low": "x", "low": 1, "high": 2}', Range)
+    assert raised.value.details == {"body": "a key appears more than once with an invalid value"}
+
+
+@pytest.mark.parametrize("body", [b"[1]", b'"text"', b"3", b"null", b"true"])
+def test_json_that_is_not_an_object_is_an_invalid_parameter(body: bytes) -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(body, Contact)
+    assert raised.value.details == {"body": "expected a JSON object"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"name": "Ada"',
+        b"not json",
+        b"\xff\xfe\x00",
+        b'{"name": "\xff"}',
+        # The first field is invalid, so the typed decode stops before the syntax error.
+        b'{"age": "x", "name": ',
+        b'{"age": "x", "name": "\xc3\x28"}',
+    ],
+    ids=[
+        "truncated",
+        "text",
+        "binary",
+        "bad-utf8-in-string",
+        "invalid-then-truncated",
+        "invalid-then-bad-utf8",
+    ],
+)
+def test_bytes_that_are_not_json_are_malformed_json(body: bytes) -> None:
+    with pytest.raises(MalformedJson) as raised:
+        decode_struct(body, Contact)
+    assert raised.value.details is not None
+    assert set(raised.value.details) == {"body"}
+
+
+# Through HTTP: POST /v1/api-keys ---------------------------------------------------------
+
+
+def test_an_empty_body_is_payload_is_empty(client: TestClient[Litestar], tenant: Tenant) -> None:
+    response = client.post("/v1/api-keys", headers=tenant.headers)
+    assert_error(response, 400, "payload_is_empty", param=None, details=None)
+
+
+def test_a_whitespace_body_is_payload_is_empty(
+    client: TestClient[Litestar], tenant: Tenant
+) -> None:
+    response = client.post(
+        "/v1/api-keys",
+        headers={**tenant.headers, "Content-Type": "application/json"},
+        content=b"  \n ",
+    )
+    assert_error(response, 400, "payload_is_empty", param=None, details=None)
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b'{"name": "x"', "Input data was truncated"),
+        (b"<name>x</name>", "JSON is malformed: invalid character (byte 0)"),
+        (
+            b'{"name": "\xff"}',
+            "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
+        ),
+    ],
+    ids=["truncated", "not-json", "invalid-utf8"],
+)
+def test_a_body_that_is_not_json_is_malformed_json(
+    client: TestClient[Litestar], tenant: Tenant, body: bytes, problem: str
+) -> None:
+    response = client.post(
+        "/v1/api-keys",
+        headers={**tenant.headers, "Content-Type": "application/json"},
+        content=body,
+    )
+    error = assert_error(response, 400, "malformed_json", param=None, details={"body": problem})
+    assert error["message"] == f"The request body is not valid JSON: {problem}."
+
+
+def test_a_json_array_body_is_an_invalid_parameter(
+    client: TestClient[Litestar], tenant: Tenant
+) -> None:
+    response = client.post("/v1/api-keys", headers=tenant.headers, json=[1])
+    assert_error(
+        response, 400, "invalid_parameter", param=None, details={"body": "expected a JSON object"}
+    )
+
+
+def test_every_invalid_field_of_the_body_is_keyed_in_details(
+    client: TestClient[Litestar], tenant: Tenant
+) -> None:
+    response = client.post(
+        "/v1/api-keys",
+        headers=tenant.headers,
+        json={
+            "name": 7,
+            "scopes": "people:read",
+            "expires_at": "tomorrow",
+            "requires_customer": "yes",
+            "colour": "red",
+        },
+    )
+    error = assert_error(
+        response,
+        400,
+        "invalid_parameter",
+        param="colour",
+        details={
+            "colour": "unknown field",
+            "name": "Expected `str`, got `int`",
+            "scopes": "Expected `array | null`, got `str`",
+            "expires_at": "Invalid RFC3339 encoded datetime",
+            "requires_customer": "Expected `bool`, got `str`",
+        },
+    )
+    assert error["message"] == (
+        "5 fields are invalid: colour, name, scopes, expires_at, requires_customer"
+    )
+
+
+def test_a_missing_required_body_field_is_an_invalid_parameter(
+    client: TestClient[Litestar], tenant: Tenant
+) -> None:
+    response = client.post("/v1/api-keys", headers=tenant.headers, json={"scopes": []})
+    assert_error(
+        response,
+        400,
+        "invalid_parameter",
+        param="name",
+        details={"name": "this field is required"},
+    )
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "text/plain; charset=utf-8"],
+)
+def test_a_body_that_is_not_declared_json_is_unsupported_media_type(
+    client: TestClient[Litestar], tenant: Tenant, content_type: str
+) -> None:
+    response = client.post(
+        "/v1/api-keys",
+        headers={**tenant.headers, "Content-Type": content_type},
+        content=b'{"name": "ci"}',
+    )
+    media_type = content_type.split(";")[0]
+    error = assert_error(
+        response, 415, "unsupported_media_type", param="Content-Type", details=None
+    )
+    assert error["message"] == (
+        f"Content-Type {media_type!r} is not supported; send application/json."
+    )
+
+
+def test_a_form_post_is_unsupported_media_type(
+    client: TestClient[Litestar], tenant: Tenant
+) -> None:
+    response = client.post("/v1/api-keys", headers=tenant.headers, data={"name": "ci"})
+    assert_error(response, 415, "unsupported_media_type", param="Content-Type")
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", "application/vnd.api+json", None],
+)
+def test_json_flavoured_or_missing_content_types_are_accepted(
+    client: TestClient[Litestar], tenant: Tenant, content_type: str | None
+) -> None:
+    headers = dict(tenant.headers)
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    response = client.post(
+        "/v1/api-keys", headers=headers, content=b'{"name": "ci", "scopes": ["account:read"]}'
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["data"]["scopes"] == ["account:read"]

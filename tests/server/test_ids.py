@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import re
+import time
+
+from leadbase.server.ids import new_id
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SHAPE = re.compile(r"^org_[0-9A-HJKMNP-TV-Z]{26}$")
+
+
+def _milliseconds(identifier: str) -> int:
+    """The creation time encoded in the first 10 characters (48 bits)."""
+    value = 0
+    for char in identifier.split("_", 1)[1][:10]:
+        value = value * 32 + CROCKFORD.index(char)
+    return value
+
+
+def test_an_id_is_its_prefix_then_26_crockford_characters() -> None:
+    identifier = new_id("org")
+    assert SHAPE.match(identifier), identifier
+
+
+def test_the_prefix_is_kept_as_given() -> None:
+    assert new_id("key").startswith("key_")
+    assert new_id("req").startswith("req_")
+
+
+def test_an_id_carries_its_creation_time_in_milliseconds() -> None:
+    before = time.time_ns() // 1_000_000
+    identifier = new_id("org")
+    after = time.time_ns() // 1_000_000
+    assert before <= _milliseconds(identifier) <= after
+
+
+def test_ids_made_in_later_milliseconds_sort_after_earlier_ones() -> None:
+    made = []
+    for _ in range(20):
+        made.append(new_id("org"))
+        time.sleep(0.002)
+    assert made == sorted(made)
+
+
+def test_ids_are_unique() -> None:
+    made = [new_id("org") for _ in range(20_000)]
+    assert len(set(made)) == len(made)
