@@ -13,6 +13,9 @@ from leadbase.server.idempotency import service as idempotency
 
 logger = structlog.get_logger("leadbase.sweeper")
 
+# How long shutdown waits for a sweep round that is under way.
+_ROUND_GRACE_SECONDS = 30.0
+
 
 async def sweep_once(
     database: Database, *, batch: int = 100, now: dt.datetime | None = None
@@ -45,7 +48,10 @@ async def run_sweeper(database: Database, *, interval: float) -> None:
     """Forever, every ``interval`` seconds; a failed round is logged and retried."""
     while True:
         try:
-            await sweep_once(database)
+            # Shutdown lets a round finish: an aiosqlite query cancelled mid-flight leaves
+            # a connection close that never completes, and the event loop never exits.
+            with anyio.move_on_after(_ROUND_GRACE_SECONDS, shield=True):
+                await sweep_once(database)
         except Exception:
             logger.exception("sweep_failed")
         await anyio.sleep(interval)
