@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+import structlog
 from litestar import MediaType, Request, Response, get
 from litestar.datastructures import State
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -14,6 +15,8 @@ from leadbase.server.errors import UpstreamUnavailable, catalog
 from leadbase.server.openapi import complete_document
 from leadbase.server.ops.schemas import ErrorCode, Health, Readiness
 from leadbase.server.pipeline import envelope, operation, services_of
+
+logger = structlog.get_logger("leadbase.ops")
 
 _PUBLIC = operation(scope=None, authenticated=False)
 
@@ -34,8 +37,10 @@ async def readyz(state: State) -> Readiness:
     try:
         await services_of(state).database.ping()
     except Exception as exc:
+        # The driver's message can name hosts and users: it goes to the log, not the answer.
+        logger.warning("database_unreachable", error=str(exc))
         raise UpstreamUnavailable(
-            "The database does not answer.", details={"database": str(exc)}
+            "The database does not answer.", details={"database": "unreachable"}
         ) from exc
     return Readiness(status="ok", database="ok")
 
