@@ -8,7 +8,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from leadbase.server.app import create_app
-from leadbase.server.auth.keys import SCOPES
+from leadbase.server.auth.keys import TENANT_SCOPES
 from leadbase.server.config import Settings
 from tests.cli.cli import assert_failed, assert_failed_json, invoke, invoke_json
 
@@ -83,7 +83,8 @@ def test_created_key_authenticates_until_it_is_revoked(
     secret = created["key"]
     assert secret.startswith("lb_live_")
     assert created["prefix"] == secret[:16]
-    assert created["scopes"] == list(SCOPES)
+    # Operator scopes (catalog:write) are only granted when named.
+    assert created["scopes"] == list(TENANT_SCOPES)
     assert created["name"] == "ops"
     assert created["revoked_at"] is None
 

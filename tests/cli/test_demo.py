@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from leadbase.cli.serve import client_url, demo_commands
-from leadbase.server.auth.keys import SCOPES
+from leadbase.server.auth.keys import TENANT_SCOPES
 from leadbase.server.db import Database
 from leadbase.server.demo import (
     DEMO_CREDITS,
@@ -65,7 +65,7 @@ def test_demo_on_a_fresh_database_creates_an_organization_with_a_customer(
     assert data["id"] == setup.org_id
     assert data["name"] == setup.org_name
     assert [customer["id"] for customer in data["customers"]] == [setup.customer_id]
-    assert data["api_key"] == {"id": setup.key_id, "scopes": sorted(SCOPES)}
+    assert data["api_key"] == {"id": setup.key_id, "scopes": sorted(TENANT_SCOPES)}
     assert data["credits"]["available"] == DEMO_CREDITS / 1000 == setup.credits / 1000
     assert setup.customer_credits == DEMO_CUSTOMER_CREDITS
 

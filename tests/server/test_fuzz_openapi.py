@@ -22,8 +22,9 @@ import schemathesis
 import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import TestClient
+from schemathesis.checks import not_a_server_error
 from schemathesis.python.asgi import shutdown_lifespans
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from leadbase.server import db
 from leadbase.server.app import create_app
@@ -39,7 +40,7 @@ SEED = 20_240_601
 # fixed cases (boundaries, missing parameters, undocumented methods); the anonymous run
 # only needs to see every operation refuse it.
 RUNS: dict[str, dict[str, Any]] = {
-    "key": {"generation": {"max-examples": 15}},
+    "key": {"generation": {"max-examples": 10}},
     "anonymous": {
         "generation": {"max-examples": 5},
         "phases": {"coverage": {"enabled": False}},
@@ -47,7 +48,9 @@ RUNS: dict[str, dict[str, Any]] = {
         "accept": PROBLEM_JSON,
     },
 }
-MAX_CALLS = 800
+# A bound, so the run stays fast as routes are added: with 30 operations the coverage
+# phase's boundary cases dominate (about 4,300 calls, under 30 s here).
+MAX_CALLS = 6_000
 
 ERROR_CONTENT = {
     "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}},
@@ -173,6 +176,12 @@ def test_api_answers_every_request_as_documented(case: Any, fuzz_run: FuzzRun) -
     # Never revoke the key the run authenticates with.
     hypothesis.assume((case.path_parameters or {}).get("key_id") != fuzz_run.tenant.key_id)
     excluded = [positive_data_acceptance] if _breaks_unstated_rule(case) else []
+    if _reaches_a_live_source(case):
+        excluded.append(not_a_server_error)
+    if _is_bulk(case):
+        # A bulk call answers a bad row with a 200 that marks that row invalid (with its
+        # errors) and performs the rest: a schema-violating row is not a rejected call.
+        excluded.append(negative_data_rejection)
     headers = {"Accept": accept} if (accept := RUNS[fuzz_run.caller].get("accept")) else None
     response = case.call_and_validate(headers=headers, excluded_checks=excluded)
     fuzz_run.calls += 1
@@ -197,7 +206,49 @@ def _breaks_unstated_rule(case: Any) -> bool:
     if label == "POST /v1/api-keys":
         # expires_at lies in the future.
         return body.get("expires_at") is not None
+    if label in {"POST /v1/people/enrich", "POST /v1/companies/enrich"}:
+        # Identifiers must be usable (an email's syntax, a LinkedIn URL of the right kind,
+        # a phone number) and come in an allowed combination (at least one, exactly one).
+        return True
+    if label.startswith("POST /v1/search/") or label == "POST /v1/preview/people":
+        # Searches: a body cursor is opaque; realtime refuses catalog-only filters (and a
+        # count); text filters need a letter or digit, domain filters a registrable domain,
+        # a location object one of its parts, founded_from <= founded_to. msgspec decodes
+        # integers strictly: 5.0, a JSON Schema integer, is refused.
+        given = body.get("filters")
+        filters: dict[str, Any] = given if isinstance(given, dict) else {}
+        checked = {"keywords", "job_titles", "exclude_job_titles", "names", "titles"}
+        checked |= {"domains", "company_domains", "locations", "exclude_locations"}
+        years = (filters.get("founded_from"), filters.get("founded_to"))
+        return (
+            body.get("cursor") is not None
+            or body.get("mode") == "realtime"
+            or any(filters.get(name) is not None for name in checked)
+            or None not in years
+            or any(isinstance(number, float) for number in (body.get("limit"), *years))
+        )
+    if isinstance(body.get("rows"), list):
+        # Bulk calls (enrichment, catalog upserts): row_ref is unique within a call.
+        rows = body.get("rows")
+        refs = [
+            row["row_ref"]
+            for row in (rows if isinstance(rows, list) else [])
+            if isinstance(row, dict) and isinstance(row.get("row_ref"), str)
+        ]
+        return len(refs) != len(set(refs))
     return False
+
+
+def _is_bulk(case: Any) -> bool:
+    return isinstance(case.body, dict) and isinstance(case.body.get("rows"), list)
+
+
+def _reaches_a_live_source(case: Any) -> bool:
+    """Realtime enrichment and search have no live source in this build: their documented
+    answer is 503 upstream_unavailable (nothing charged), which is not a server fault."""
+    body = case.body if isinstance(case.body, dict) else {}
+    label = case.operation.label
+    return ("/enrich" in label or "/search/" in label) and body.get("mode") == "realtime"
 
 
 # The document itself (tests/server/ops covers its route and /docs) --------------------

@@ -261,9 +261,9 @@ def _key_status(key: ApiKeyOut) -> str:
 
 
 def _all_scopes() -> set[str]:
-    from leadbase.server.auth.keys import SCOPES
+    from leadbase.server.auth.keys import TENANT_SCOPES
 
-    return set(SCOPES)
+    return set(TENANT_SCOPES)
 
 
 def _day(moment: dt.datetime) -> str:

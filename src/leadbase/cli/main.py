@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from leadbase.cli import admin, database
+from leadbase.cli import admin, catalog, database
 from leadbase.cli.serve import serve
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app = typer.Typer(
 app.command("serve")(serve)
 app.add_typer(database.app, name="db")
 app.add_typer(admin.app, name="admin")
+app.add_typer(catalog.app, name="catalog")
 
 
 def main() -> None:

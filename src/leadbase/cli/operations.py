@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server import db
 from leadbase.server.auth import service as api_keys
-from leadbase.server.auth.keys import SCOPES
+from leadbase.server.auth.keys import TENANT_SCOPES
 from leadbase.server.auth.schemas import ApiKeyOut, CreatedApiKeyOut
 from leadbase.server.config import Settings
 from leadbase.server.credits import service as credits
@@ -115,7 +115,7 @@ def create_key(
             session,
             org_id=org_id,
             name=name,
-            scopes=SCOPES if not scopes else scopes,
+            scopes=TENANT_SCOPES if not scopes else scopes,
             customer_id=customer_id,
             requires_customer=requires_customer,
             expires_at=expires_at,

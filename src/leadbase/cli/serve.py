@@ -106,6 +106,7 @@ def print_demo(setup: DemoSetup, *, base_url: str) -> None:
         f"{setup.credits / 1000:g} (customer: {setup.customer_credits / 1000:g})",
     )
     facts.add_row("customer", f"{setup.customer_name} ({setup.customer_id})")
+    facts.add_row("catalog", f"{setup.catalog_people:,} people (synthetic demo data)")
     facts.add_row("API key", f"{setup.key_id}, every scope, shown once:")
     console.print(facts)
     console.print(setup.secret, soft_wrap=True, markup=False)

@@ -15,6 +15,8 @@ from litestar.types import Message, Scope
 from leadbase.server import db
 from leadbase.server.auth.authenticate import Authenticator
 from leadbase.server.auth.routes import ROUTES as API_KEY_ROUTES
+from leadbase.server.catalog.admin_routes import ROUTES as CATALOG_ADMIN_ROUTES
+from leadbase.server.catalog.routes import ROUTES as CATALOG_ROUTES
 from leadbase.server.config import Settings, load_settings
 from leadbase.server.credits.prices import PriceList
 from leadbase.server.credits.sweeper import run_sweeper
@@ -25,6 +27,7 @@ from leadbase.server.openapi import complete_document, openapi_config
 from leadbase.server.ops.routes import ROUTES as OPS_ROUTES
 from leadbase.server.phones.routes import ROUTES as PHONE_ROUTES
 from leadbase.server.pipeline import DEPENDENCIES, Services
+from leadbase.server.search.routes import ROUTES as SEARCH_ROUTES
 from leadbase.server.tenancy.routes import ROUTES as ACCOUNT_ROUTES
 
 
@@ -58,7 +61,15 @@ def create_app(settings: Settings) -> Litestar:
             await database.dispose()
 
     app = Litestar(
-        route_handlers=[*OPS_ROUTES, *ACCOUNT_ROUTES, *API_KEY_ROUTES, *PHONE_ROUTES],
+        route_handlers=[
+            *OPS_ROUTES,
+            *ACCOUNT_ROUTES,
+            *API_KEY_ROUTES,
+            *PHONE_ROUTES,
+            *CATALOG_ROUTES,
+            *CATALOG_ADMIN_ROUTES,
+            *SEARCH_ROUTES,
+        ],
         dependencies=DEPENDENCIES,
         exception_handlers={Exception: handle_exception},
         state=State({"services": services}),

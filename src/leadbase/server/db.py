@@ -122,20 +122,29 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_engine_for(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine_for(url: str, *, pool_size: int = 10, single_writer: bool = False) -> AsyncEngine:
     target = async_url(url)
     if make_url(target).get_backend_name() == "sqlite":
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        pool: dict[str, Any] = (
+            {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_WRITER_WAIT_SECONDS}
+            if single_writer
+            else {}
+        )
         # Every transaction() ends in COMMIT or ROLLBACK, so the pool's own rollback on
         # return is a wasted round trip to aiosqlite's thread.
-        engine = create_async_engine(target, pool_reset_on_return=None)
+        engine = create_async_engine(target, pool_reset_on_return=None, **pool)
         _configure_sqlite(engine.sync_engine)
         return engine
     return create_async_engine(
         target, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
     )
+
+
+# How long a SQLite writer waits for its turn in this process before giving up.
+SQLITE_WRITER_WAIT_SECONDS = 10.0
 
 
 class Database:
@@ -146,7 +155,15 @@ class Database:
         self.engine = create_engine_for(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
-        writer_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        # SQLite has one writer at a time, and its busy handler (sleep and retry) is not
+        # first come, first served: under load one pooled connection can starve until
+        # busy_timeout and fail with "database is locked". So this process writes through
+        # a pool of one connection, checked out at a transaction's first statement, whose
+        # waiters are served in order; other processes still meet the busy handler.
+        self._write_engine = (
+            create_engine_for(url, single_writer=True) if self.is_sqlite else self.engine
+        )
+        writer_bind = self._write_engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writer = async_sessionmaker(writer_bind, expire_on_commit=False)
 
     @asynccontextmanager
@@ -162,6 +179,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._write_engine is not self.engine:
+            await self._write_engine.dispose()
 
 
 # Migrations ------------------------------------------------------------------------------

@@ -1,23 +1,34 @@
-"""Demo data for ``leadbase serve --demo``: an organization, a customer and a fresh key.
+"""Demo data for ``leadbase serve --demo``: an organization, a customer, credits, a fresh
+key, and a small synthetic catalog (people, companies, openings) to look up and search.
 
-Running it again reuses the demo organization and only issues a new key, so a restarted
-demo keeps its data and the keys printed before keep working.
+Running it again reuses the demo organization and the catalog and only issues a new key
+(and tops the credits up), so a restarted demo keeps its data and earlier keys keep working.
 """
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.auth import service as api_keys
-from leadbase.server.auth.keys import SCOPES
+from leadbase.server.auth.keys import TENANT_SCOPES
+from leadbase.server.catalog.generate import SOURCE, generate
+from leadbase.server.catalog.importer import import_csv
+from leadbase.server.catalog.models import Person
 from leadbase.server.credits import service as credits
 from leadbase.server.db import Database
 from leadbase.server.tenancy import service as organizations
 
 DEMO_ORGANIZATION = "Leadbase Demo"
 DEMO_CUSTOMER = "Demo Customer"
+# The synthetic catalog loaded into an empty database (labelled synthetic).
+DEMO_PEOPLE = 2_000
+DEMO_COMPANIES = 400
+DEMO_OPENINGS = 300
 # Each run tops the demo organization and its customer back up to these (millicredits).
 DEMO_CREDITS = 1_000_000
 DEMO_CUSTOMER_CREDITS = 100_000
@@ -37,6 +48,8 @@ class DemoSetup:
     # Available millicredits after the top-up.
     credits: int
     customer_credits: int
+    # People in the catalog (the synthetic demo catalog, or whatever was imported).
+    catalog_people: int
 
 
 async def prepare_demo(database: Database, *, plan: str = "standard") -> DemoSetup:
@@ -54,9 +67,12 @@ async def prepare_demo(database: Database, *, plan: str = "standard") -> DemoSet
             customer = await organizations.create(
                 session, name=DEMO_CUSTOMER, plan=plan, parent_id=organization.id
             )
-        key = await api_keys.create(session, org_id=organization.id, name="demo", scopes=SCOPES)
+        key = await api_keys.create(
+            session, org_id=organization.id, name="demo", scopes=TENANT_SCOPES
+        )
         available = await _top_up(session, org_id=organization.id, to=DEMO_CREDITS)
         customer_available = await _top_up(session, org_id=customer.id, to=DEMO_CUSTOMER_CREDITS)
+    catalog_people = await load_demo_catalog(database)
     return DemoSetup(
         org_id=organization.id,
         org_name=organization.name,
@@ -67,7 +83,36 @@ async def prepare_demo(database: Database, *, plan: str = "standard") -> DemoSet
         created=created,
         credits=available,
         customer_credits=customer_available,
+        catalog_people=catalog_people,
     )
+
+
+async def load_demo_catalog(database: Database) -> int:
+    """Generate and import the synthetic catalog when the catalog is empty; people in it."""
+    people = await _count_people(database)
+    if people:
+        return people
+    with tempfile.TemporaryDirectory(prefix="leadbase-demo-") as directory:
+        folder = Path(directory)
+        generate(
+            folder, people=DEMO_PEOPLE, companies=DEMO_COMPANIES, openings=DEMO_OPENINGS, seed=7
+        )
+        # Companies first, so that people and openings find theirs.
+        for kind in ("companies", "people", "openings"):
+            await import_csv(
+                database,
+                folder / f"{kind}.csv",
+                kind=kind,
+                source=SOURCE,
+                synthetic=True,
+                resume=False,
+            )
+    return await _count_people(database)
+
+
+async def _count_people(database: Database) -> int:
+    async with database.transaction(write=False) as session:
+        return int(await session.scalar(sa.select(sa.func.count()).select_from(Person)) or 0)
 
 
 async def _top_up(session: AsyncSession, *, org_id: str, to: int) -> int:

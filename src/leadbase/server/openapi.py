@@ -193,7 +193,13 @@ def _complete_operation(
             item,
             name="Idempotency-Key",
             description="Replays the stored answer for 24 hours instead of performing (and charging) twice.",
-            schema={"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+            # Printable, as the spine checks it; no outer spaces, which transports strip.
+            schema={
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_KEY_LENGTH,
+                "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$",
+            },
         )
 
 

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Annotated
 
 import msgspec
+from litestar.params import QueryParameter
 
 from leadbase.server.errors import InvalidCursor, LimitOutOfRange
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+
+# The query parameters of every keyset listing, documented once.
+PageLimit = Annotated[
+    int,
+    QueryParameter(
+        description=f"Page size, 1-{MAX_PAGE_SIZE}.",
+        schema_extra={"minimum": 1, "maximum": MAX_PAGE_SIZE},
+    ),
+]
+PageCursor = Annotated[str | None, QueryParameter(description="meta.next_cursor of the last page.")]
 
 
 class _Cursor(msgspec.Struct, array_like=True):

@@ -48,7 +48,7 @@ def test_the_visible_prefix_is_the_first_16_characters() -> None:
     assert visible_prefix(secret).startswith(KEY_PREFIX)
 
 
-def test_the_scope_list_is_the_one_of_api_md() -> None:
+def test_the_scope_list_is_the_one_of_api_md_plus_the_operator_scope() -> None:
     assert set(SCOPES) == {
         "people:read",
         "companies:read",
@@ -63,5 +63,6 @@ def test_the_scope_list_is_the_one_of_api_md() -> None:
         "webhooks:manage",
         "account:read",
         "keys:manage",
+        "catalog:write",
     }
-    assert len(SCOPES) == 13
+    assert len(SCOPES) == 14

@@ -15,6 +15,7 @@ from litestar.testing import TestClient
 from leadbase.server.config import Settings
 from leadbase.server.credits import service as credits
 from leadbase.server.credits.models import UsageEvent
+from leadbase.server.credits.prices import DEFAULT_PRICES
 from leadbase.server.db import Database
 from leadbase.server.ids import new_id
 from leadbase.server.pagination import encode_cursor
@@ -30,6 +31,11 @@ from tests.server.credits.support import (
 )
 
 TODAY = dt.datetime.now(dt.UTC).date()
+
+
+def listed_prices(**overrides: float) -> dict[str, float]:
+    """Every built-in price in credits, with ``overrides``."""
+    return {**{name: price / 1000 for name, price in DEFAULT_PRICES.items()}, **overrides}
 
 
 @pytest.fixture
@@ -93,7 +99,7 @@ def test_the_account_shows_balance_reserved_available_and_prices(
     assert response.status_code == 200, response.text
     data = response.json()["data"]
     assert data["credits"] == {"balance": 1.0, "reserved": 0.25, "available": 0.75}
-    assert data["prices"] == {"phones.validate": 0.1}
+    assert data["prices"] == listed_prices(**{"phones.validate": 0.1})
     assert data["id"] == acme.org_id
     assert data["acting_as_customer"] is False
 
@@ -114,11 +120,11 @@ def test_acting_for_a_customer_shows_the_customers_credits_and_prices(profile: S
         mine = client.get("/v1/account", headers=acme.headers).json()["data"]
         theirs = client.get("/v1/account", headers=acme.customer_headers()).json()["data"]
     assert mine["credits"]["balance"] == 1.0
-    assert mine["prices"] == {"phones.validate": 0.1}
+    assert mine["prices"] == listed_prices(**{"phones.validate": 0.1})
     assert theirs["id"] == acme.customer_id
     assert theirs["acting_as_customer"] is True
     assert theirs["credits"] == {"balance": 3.5, "reserved": 0.0, "available": 3.5}
-    assert theirs["prices"] == {"phones.validate": 0.04}
+    assert theirs["prices"] == listed_prices(**{"phones.validate": 0.04})
 
 
 # GET /v1/account/transactions -----------------------------------------------------------

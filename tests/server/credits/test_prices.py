@@ -66,10 +66,12 @@ def test_an_override_alone_does_not_price_an_unknown_operation_for_others() -> N
 
 def test_as_dict_lists_every_operation_at_the_organizations_price() -> None:
     assert prices().as_dict(acting_org_id=CUSTOMER, org_id=PARENT) == {
+        **DEFAULT_PRICES,
         "emails.find": 900,
         "phones.validate": 50,
     }
     assert prices().as_dict(acting_org_id=OTHER, org_id=OTHER) == {
+        **DEFAULT_PRICES,
         "emails.find": 1_000,
         "phones.validate": 150,
     }

@@ -26,7 +26,13 @@ SCOPES = (
     "webhooks:manage",
     "account:read",
     "keys:manage",
+    # Operators only: write the shared catalog (POST /v1/admin/catalog/...).
+    "catalog:write",
 )
+# Scopes that act on what every tenant shares: never in a key unless asked for by name.
+OPERATOR_SCOPES = frozenset({"catalog:write"})
+# What "every scope" means for a tenant's key (the demo key, `admin key create`'s default).
+TENANT_SCOPES = tuple(scope for scope in SCOPES if scope not in OPERATOR_SCOPES)
 
 
 def generate_secret() -> str:

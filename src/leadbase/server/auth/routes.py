@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Request, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.auth import service as api_keys
@@ -16,7 +16,8 @@ from leadbase.server.body import parse_body
 from leadbase.server.envelope import Envelope
 from leadbase.server.pagination import (
     DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
+    PageCursor,
+    PageLimit,
     check_limit,
     decode_cursor,
     encode_cursor,
@@ -65,16 +66,8 @@ async def list_api_keys(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
     session: NamedDependency[AsyncSession],
-    limit: Annotated[
-        int,
-        QueryParameter(
-            description="Page size, 1-100.",
-            schema_extra={"minimum": 1, "maximum": MAX_PAGE_SIZE},
-        ),
-    ] = DEFAULT_PAGE_SIZE,
-    cursor: Annotated[
-        str | None, QueryParameter(description="meta.next_cursor of the last page.")
-    ] = None,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ) -> Envelope[list[ApiKeyOut]]:
     """Keys of the organization this call acts for, newest first (prefix only, never the secret)."""
     check_limit(limit)

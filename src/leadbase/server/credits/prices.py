@@ -6,7 +6,14 @@ from collections.abc import Mapping
 
 # Built-in list; settings.prices and settings.org_prices override it.
 DEFAULT_PRICES: dict[str, int] = {
+    "companies.enrich": 1000,
+    "people.enrich": 1000,
     "phones.validate": 100,
+    # Per result returned; the preview is free but metered, so it is rate-limited.
+    "search.companies": 50,
+    "search.openings": 20,
+    "search.people": 50,
+    "search.preview": 0,
 }
 
 

@@ -70,20 +70,9 @@ async def grant(
     note: str | None = None,
     request_id: str | None = None,
 ) -> Balance:
-    if amount <= 0:
-        raise InvalidParameter(
-            "A grant must be a positive amount.",
-            param="credits",
-            details={"credits": "must be positive"},
-        )
-    await _ensure_account(session, org_id=org_id)
-    await session.execute(
-        sa.update(CreditAccount)
-        .where(CreditAccount.org_id == org_id)
-        .values(balance=CreditAccount.balance + amount, updated_at=utcnow())
+    return await _add_to_balance(
+        session, org_id=org_id, kind="grant", amount=amount, note=note, request_id=request_id
     )
-    _entry(session, org_id=org_id, kind="grant", amount=amount, note=note, request_id=request_id)
-    return await _fresh_balance(session, org_id=org_id)
 
 
 async def reserve(
@@ -202,10 +191,31 @@ async def refund(
     request_id: str | None = None,
 ) -> Balance:
     """Give back credits that were captured (an operator's correction)."""
+    return await _add_to_balance(
+        session,
+        org_id=org_id,
+        kind="refund",
+        amount=amount,
+        operation=operation,
+        note=note,
+        request_id=request_id,
+    )
+
+
+async def _add_to_balance(
+    session: AsyncSession,
+    *,
+    org_id: str,
+    kind: str,
+    amount: int,
+    operation: str | None = None,
+    note: str | None = None,
+    request_id: str | None = None,
+) -> Balance:
     if amount <= 0:
-        # A negative refund would be a debit that no reservation ever covered.
+        # A negative grant or refund would be a debit that no reservation ever covered.
         raise InvalidParameter(
-            "A refund must be a positive amount.",
+            f"A {kind} must be a positive amount.",
             param="credits",
             details={"credits": "must be positive"},
         )
@@ -218,7 +228,7 @@ async def refund(
     _entry(
         session,
         org_id=org_id,
-        kind="refund",
+        kind=kind,
         amount=amount,
         operation=operation,
         note=note,

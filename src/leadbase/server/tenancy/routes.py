@@ -14,7 +14,8 @@ from leadbase.server.envelope import Envelope
 from leadbase.server.errors import InvalidParameter
 from leadbase.server.pagination import (
     DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
+    PageCursor,
+    PageLimit,
     check_limit,
     decode_cursor,
     encode_cursor,
@@ -82,16 +83,8 @@ async def list_transactions(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
     session: NamedDependency[AsyncSession],
-    limit: Annotated[
-        int,
-        QueryParameter(
-            description="Page size, 1-100.",
-            schema_extra={"minimum": 1, "maximum": MAX_PAGE_SIZE},
-        ),
-    ] = DEFAULT_PAGE_SIZE,
-    cursor: Annotated[
-        str | None, QueryParameter(description="meta.next_cursor of the last page.")
-    ] = None,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
 ) -> Envelope[list[Transaction]]:
     """The credit ledger, newest first: grants, reserves, captures, releases, refunds."""
     check_limit(limit)

@@ -1,0 +1,361 @@
+"""``leadbase catalog``: the catalog's data, made up (``generate``) or loaded from CSV."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from leadbase.cli.output import console, errors, fail, print_json, reported_errors
+from leadbase.cli.settings import ConfigOption, DatabaseUrlOption, resolve
+
+if TYPE_CHECKING:
+    from leadbase.server.catalog.generate import GenerationSummary
+    from leadbase.server.catalog.generate import Progress as OnProgress
+    from leadbase.server.catalog.importer import ImportSummary
+    from leadbase.server.catalog.importer import Progress as ImportProgress
+
+app = typer.Typer(
+    help="The catalog's data: generate a synthetic one, import CSV exports.", no_args_is_help=True
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@app.command("generate")
+def generate(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Directory for companies.csv, people.csv, openings.csv, truth.csv, queries.csv.",
+            file_okay=False,
+        ),
+    ],
+    people: Annotated[int, typer.Option("--people", help="Rows of people.csv.")] = 10_000,
+    companies: Annotated[
+        int | None,
+        typer.Option("--companies", help="Companies [default: people / 5].", show_default=False),
+    ] = None,
+    openings: Annotated[
+        int | None,
+        typer.Option("--openings", help="Job openings [default: people / 10].", show_default=False),
+    ] = None,
+    duplicates: Annotated[
+        float,
+        typer.Option(
+            "--duplicates", help="Share of people rows that repeat an earlier person, with noise."
+        ),
+    ] = 0.1,
+    queries: Annotated[
+        int,
+        typer.Option("--queries", help="Labelled person-matching queries (queries.csv)."),
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 1,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Openings are posted in the 90 days before this date [default: today].",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a synthetic catalog, labelled with the truth about its duplicates."""
+    with reported_errors(as_json=as_json), _progress(enabled=not as_json) as on_progress:
+        from leadbase.server.catalog.generate import generate as generate_catalog
+
+        try:
+            summary = generate_catalog(
+                out,
+                people=people,
+                companies=companies,
+                openings=openings,
+                duplicate_rate=duplicates,
+                queries=queries,
+                seed=seed,
+                as_of=as_of.date() if as_of else None,
+                on_progress=on_progress,
+            )
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            fail("output_not_writable", f"Cannot write to {out}: {reason}", as_json=as_json)
+    if as_json:
+        print_json(json.dumps(summary.as_dict()))
+        return
+    _print_summary(summary)
+
+
+@contextmanager
+def _progress(*, enabled: bool) -> Iterator[OnProgress | None]:
+    """A progress bar on stderr while generating, when stderr is a terminal."""
+    if not (enabled and errors.is_terminal):
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=errors, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        yield on_progress
+
+
+def _print_summary(summary: GenerationSummary) -> None:
+    console.print(
+        f"Synthetic catalog in {escape(str(summary.out_dir))} "
+        f"(seed {summary.seed}, as of {summary.as_of.isoformat()})",
+        soft_wrap=True,
+    )
+    lines = (
+        ("companies", summary.companies, ""),
+        (
+            "people",
+            summary.people,
+            f"{summary.entities:,} people + {summary.duplicates:,} duplicates",
+        ),
+        ("openings", summary.openings, ""),
+        ("queries", summary.queries, "labelled, for scoring person matching"),
+    )
+    for name, count, note in lines:
+        console.print(f"  {name:<10}{count:>12,}  {note}".rstrip(), soft_wrap=True)
+    console.print(
+        f"{summary.rows:,} rows in {summary.seconds:.1f} s: "
+        f"{summary.rows_per_second:,.0f} rows/s ({summary.people_per_second:,.0f} people/s)",
+        soft_wrap=True,
+    )
+
+
+# Import -------------------------------------------------------------------------------------
+
+KindOption = Annotated[
+    Literal["people", "companies", "openings"] | None,
+    typer.Option(
+        "--kind",
+        help="What the file holds (default: guessed from its headers).",
+        show_default=False,
+    ),
+]
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A UTF-8 CSV export of people, companies or openings (HubSpot, Salesforce, "
+            "Apollo, Sales Navigator, generate).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    kind: KindOption = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", help="Provenance label (default: the file's name).", show_default=False
+        ),
+    ] = None,
+    errors_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="Where to write failed rows (default: <file>.errors.csv, kept only if a row failed).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume/--no-resume",
+            help="Continue an interrupted import from its checkpoint, or start over.",
+        ),
+    ] = True,
+    synthetic: Annotated[
+        bool, typer.Option("--synthetic", help="Label the rows as synthetic demo data.")
+    ] = False,
+    batch_rows: Annotated[
+        int, typer.Option("--batch-rows", min=1, help="Rows per transaction (and checkpoint).")
+    ] = 5000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="Processes that parse the next batch while one is written; "
+            "worth it when the machine has idle cores.",
+        ),
+    ] = 0,
+    as_json: JsonOption = False,
+    database_url: DatabaseUrlOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Import a CSV file into the catalog, merging duplicates (resumable)."""
+    with reported_errors(as_json=as_json), _byte_progress(enabled=not as_json) as on_progress:
+        settings = resolve(config_file=config, database_url=database_url)
+        summary = _run_import(
+            settings.database_url,
+            file,
+            migrate=settings.auto_migrate,
+            kind=kind,
+            source=source,
+            errors_path=errors_path,
+            resume=resume,
+            synthetic=synthetic,
+            batch_rows=batch_rows,
+            workers=workers,
+            on_progress=on_progress,
+        )
+    if as_json:
+        print_json(_to_json(summary))
+        return
+    _print_import(summary)
+
+
+def _to_json(value: object) -> str:
+    import msgspec  # the server's dependency: imported only when a command runs
+
+    return msgspec.json.encode(value).decode()
+
+
+def _run_import(url: str, file: Path, *, migrate: bool, **options: Any) -> ImportSummary:
+    from leadbase.server import db
+    from leadbase.server.catalog.importer import import_csv
+
+    if migrate:
+        db.upgrade(url)
+
+    async def work() -> ImportSummary:
+        database = db.Database(url)
+        try:
+            return await import_csv(database, file, **options)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(work())
+
+
+@contextmanager
+def _byte_progress(*, enabled: bool) -> Iterator[ImportProgress | None]:
+    """A bar of bytes read on stderr, when stderr is a terminal."""
+    if not (enabled and errors.is_terminal):
+        yield None
+        return
+    columns = (
+        TextColumn("importing"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("import", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield on_progress
+
+
+def _print_import(summary: ImportSummary) -> None:
+    resumed = (
+        f", resumed after row {summary.resumed_after_row:,}"
+        if summary.resumed_after_row is not None
+        else ""
+    )
+    console.print(
+        f"Imported {escape(summary.file)} as {summary.kind} "
+        f"(source {escape(summary.source)}{resumed})",
+        soft_wrap=True,
+    )
+    for name in ("rows", "created", "merged", "suppressed", "failed"):
+        console.print(f"  {name:<11}{getattr(summary, name):>12,}", soft_wrap=True)
+    console.print(f"{summary.seconds:.1f} s, {summary.rows_per_second:,.0f} rows/s", soft_wrap=True)
+    if summary.errors_file:
+        console.print(f"Failed rows: {escape(summary.errors_file)}", soft_wrap=True)
+
+
+# Suppress -----------------------------------------------------------------------------------
+
+
+@app.command("suppress")
+def suppress(
+    email: Annotated[
+        str | None, typer.Option("--email", help="An email address.", show_default=False)
+    ] = None,
+    linkedin: Annotated[
+        str | None,
+        typer.Option("--linkedin", help="A LinkedIn profile URL.", show_default=False),
+    ] = None,
+    phone: Annotated[
+        str | None,
+        typer.Option("--phone", help="A phone number in +<country code> form.", show_default=False),
+    ] = None,
+    domain: Annotated[
+        str | None,
+        typer.Option("--domain", help="A whole email and company domain.", show_default=False),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept with the keys).", show_default=False)
+    ] = None,
+    as_json: JsonOption = False,
+    database_url: DatabaseUrlOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Delete the people these keys identify and keep them out of every future import."""
+    with reported_errors(as_json=as_json):
+        from leadbase.cli import operations
+        from leadbase.server.catalog import service as catalog
+
+        settings = resolve(config_file=config, database_url=database_url)
+        result = operations.run(
+            settings,
+            lambda session: catalog.suppress(
+                session,
+                email=email,
+                linkedin_url=linkedin,
+                phone=phone,
+                domain=domain,
+                reason=reason,
+            ),
+        )
+    if as_json:
+        print_json(_to_json(result))
+        return
+    people = "person" if result.deleted_people == 1 else "people"
+    console.print(
+        f"Deleted {result.deleted_people:,} {people}; suppressed {len(result.keys):,} key(s):",
+        soft_wrap=True,
+    )
+    for key in result.keys:
+        console.print(f"  {key.kind:<9}{escape(key.value)}", soft_wrap=True)

@@ -1,0 +1,577 @@
+"""Who in the catalog is this? Exact keys first, then a fuzzy name within a company.
+
+Every lookup is set-based: a batch of queries costs the same handful of ``IN`` queries
+as one (emails, LinkedIn slugs, phones, then companies and their people for the rows
+that only have a name), so bulk enrichment and import resolution stay fast.
+
+Fuzzy matching blocks on the company (its domain, else its cleaned name) and compares
+``name_key`` ("first last", nicknames already resolved) half by half, allowing a typo in
+each (:func:`name_score`). A name matches only when the score clears
+:data:`NAME_THRESHOLD` and no other person in the block comes within :data:`NAME_MARGIN`
+of it: two "John Smith"s at one company are never guessed between, and a colleague
+with another LinkedIn profile is a namesake, never a typo.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import msgspec
+import sqlalchemy as sa
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+
+from leadbase.server.catalog.models import Company, Person, PersonEmail, PersonPhone
+from leadbase.server.catalog.normalize import PersonName
+
+# Tuned on tests/server/catalog/noisy_people.py (nicknames, typos, titles and suffixes,
+# accents, "Last, First", middle names, colleagues with close names): over eight seeds,
+# precision 0.998-1.0 and recall 0.99-1.0; what it misses are true namesakes.
+NAME_THRESHOLD = 0.9
+# The runner-up must score this much lower, or the match is ambiguous.
+NAME_MARGIN = 0.04
+# Colleagues are first cut to the few closest names by a C-speed ratio (0-100).
+_PREFILTER_CUTOFF = 40
+_PREFILTER_KEEP = 8
+
+# How sure an exact key is on its own; several agreeing keys combine.
+EXACT_CONFIDENCE = {"email": 0.99, "linkedin": 0.99, "phone": 0.9}
+# A name match within a company found by its domain is surer than by its name.
+COMPANY_CONFIDENCE = {"company_domain": 0.95, "company_name": 0.9}
+
+# Most values per IN list, under SQLite's and psycopg's parameter limits.
+_CHUNK = 5000
+
+
+class PersonQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """What is known of a person, already normalized (see ``normalize``)."""
+
+    email: str | None = None
+    linkedin_slug: str | None = None
+    # E.164.
+    phone: str | None = None
+    name: PersonName | None = None
+    company_domain: str | None = None
+    company_name_key: str | None = None
+
+
+class MatchResult(msgspec.Struct, frozen=True):
+    person_id: str
+    # 0..1.
+    confidence: float
+    # The keys that agreed: ["email"], ["linkedin", "phone"], ["name", "company_domain"].
+    matched_on: list[str]
+
+
+class CompanyQuery(msgspec.Struct, frozen=True, kw_only=True):
+    company_id: str | None = None
+    domain: str | None = None
+    linkedin_slug: str | None = None
+    name_key: str | None = None
+
+
+class PhoneHolder(NamedTuple):
+    name_key: str
+    linkedin_slug: str | None
+
+
+@dataclass(slots=True)
+class KeyOwners:
+    """Who holds each exact key of a batch in the catalog."""
+
+    emails: dict[str, str] = field(default_factory=dict)
+    slugs: dict[str, str] = field(default_factory=dict)
+    # A phone can be shared (a switchboard): e164 -> {person id: who they are}.
+    phones: dict[str, dict[str, PhoneHolder]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Resolution:
+    matches: list[MatchResult | None]
+    owners: KeyOwners
+
+
+async def find_person(session: AsyncSession, query: PersonQuery) -> MatchResult | None:
+    """The best catalog match for ``query``, or None."""
+    (found,) = await find_people(session, [query])
+    return found
+
+
+async def find_people(
+    session: AsyncSession, queries: Sequence[PersonQuery]
+) -> list[MatchResult | None]:
+    """:func:`find_person` for many queries at once, in order, in a handful of queries."""
+    return (await resolve_people(session, queries)).matches
+
+
+async def resolve_people(session: AsyncSession, queries: Sequence[PersonQuery]) -> Resolution:
+    """The matches and who owns each exact key (the importer needs both)."""
+    owners = await key_owners(
+        session,
+        emails={query.email for query in queries if query.email},
+        slugs={query.linkedin_slug for query in queries if query.linkedin_slug},
+        phones={query.phone for query in queries if query.phone},
+    )
+    matches = [exact_match(query, owners) for query in queries]
+    pending = [
+        index
+        for index, query in enumerate(queries)
+        if matches[index] is None and _fuzzy_ready(query)
+    ]
+    if pending:
+        fuzzy = await _fuzzy_matches(session, [queries[index] for index in pending])
+        for index, found in zip(pending, fuzzy, strict=True):
+            matches[index] = found
+    return Resolution(matches=matches, owners=owners)
+
+
+async def key_owners(
+    session: AsyncSession, *, emails: Iterable[str], slugs: Iterable[str], phones: Iterable[str]
+) -> KeyOwners:
+    owners = KeyOwners()
+    for chunk in _chunks(emails):
+        rows = await session.execute(
+            sa.select(PersonEmail.email, PersonEmail.person_id).where(
+                among(session, PersonEmail.email, chunk)
+            )
+        )
+        owners.emails.update((address, person_id) for address, person_id in rows)
+    for chunk in _chunks(slugs):
+        rows = await session.execute(
+            sa.select(Person.linkedin_slug, Person.id).where(
+                among(session, Person.linkedin_slug, chunk)
+            )
+        )
+        owners.slugs.update((slug, person_id) for slug, person_id in rows if slug)
+    for chunk in _chunks(phones):
+        holders = await session.execute(
+            sa.select(
+                PersonPhone.e164, PersonPhone.person_id, Person.name_key, Person.linkedin_slug
+            )
+            .join(Person, Person.id == PersonPhone.person_id)
+            .where(among(session, PersonPhone.e164, chunk))
+        )
+        for e164, person_id, name_key, slug in holders:
+            owners.phones.setdefault(e164, {})[person_id] = PhoneHolder(name_key, slug)
+    return owners
+
+
+def exact_match(query: PersonQuery, owners: KeyOwners) -> MatchResult | None:
+    """Email, then LinkedIn, then a phone only one person has; agreeing keys are listed."""
+    found: dict[str, str] = {}
+    if query.email and query.email in owners.emails:
+        found["email"] = owners.emails[query.email]
+    if query.linkedin_slug and query.linkedin_slug in owners.slugs:
+        found["linkedin"] = owners.slugs[query.linkedin_slug]
+    if query.phone and query.phone in owners.phones:
+        holder = phone_holder(
+            owners.phones[query.phone],
+            query.name.key if query.name else None,
+            linkedin_slug=query.linkedin_slug,
+        )
+        if holder is not None:
+            found["phone"] = holder
+    if not found:
+        return None
+    person_id = next(iter(found.values()))
+    agreed = [key for key, owner in found.items() if owner == person_id]
+    return MatchResult(
+        person_id=person_id,
+        confidence=combined_confidence(EXACT_CONFIDENCE[key] for key in agreed),
+        matched_on=agreed,
+    )
+
+
+def phone_holder(
+    holders: Mapping[str, PhoneHolder], name_key: str | None, *, linkedin_slug: str | None = None
+) -> str | None:
+    """The one person holding a phone, among those who can be this person.
+
+    Colleagues share switchboards and families share landlines: a phone alone never joins
+    two people with different names or different LinkedIn profiles.
+    """
+    candidates = [
+        person_id
+        for person_id, holder in holders.items()
+        if (name_key is None or name_score(name_key, holder.name_key) > 0)
+        and not (linkedin_slug and holder.linkedin_slug and holder.linkedin_slug != linkedin_slug)
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def combined_confidence(confidences: Iterable[float]) -> float:
+    missing = 1.0
+    for confidence in confidences:
+        missing *= 1.0 - confidence
+    return round(1.0 - missing, 4)
+
+
+# Fuzzy: name within a company -------------------------------------------------------------
+
+
+def _fuzzy_ready(query: PersonQuery) -> bool:
+    return query.name is not None and bool(query.company_domain or query.company_name_key)
+
+
+@dataclass(slots=True)
+class CompanyKeys:
+    """Which company holds each key; kept up to date as a batch creates companies."""
+
+    by_domain: dict[str, str] = field(default_factory=dict)
+    by_slug: dict[str, str] = field(default_factory=dict)
+    # Several companies may share a cleaned name; oldest first.
+    by_name: dict[str, list[str]] = field(default_factory=dict)
+    domain_of: dict[str, str | None] = field(default_factory=dict)
+
+    def add(self, company_id: str, *, domain: str | None, slug: str | None, name_key: str) -> None:
+        if company_id in self.domain_of:
+            return
+        self.domain_of[company_id] = None
+        self.by_name.setdefault(name_key, []).append(company_id)
+        self.attach(company_id, domain=domain, slug=slug)
+
+    def attach(self, company_id: str, *, domain: str | None, slug: str | None) -> None:
+        """Record keys a known company gains."""
+        if domain:
+            self.by_domain[domain] = company_id
+            self.domain_of[company_id] = domain
+        if slug:
+            self.by_slug[slug] = company_id
+
+
+async def company_keys(
+    session: AsyncSession,
+    *,
+    ids: Iterable[str] = (),
+    domains: Iterable[str] = (),
+    slugs: Iterable[str] = (),
+    name_keys: Iterable[str] = (),
+) -> CompanyKeys:
+    """Which company ids hold these keys, in one query per kind of key."""
+    found = CompanyKeys()
+    columns = (Company.id, Company.domain, Company.linkedin_slug, Company.name_key)
+    for column, values in (
+        (Company.id, ids),
+        (Company.domain, domains),
+        (Company.linkedin_slug, slugs),
+        (Company.name_key, name_keys),
+    ):
+        for chunk in _chunks(values):
+            rows = await session.execute(
+                sa.select(*columns).where(among(session, column, chunk)).order_by(Company.id)
+            )
+            for company_id, domain, slug, name_key in rows:
+                found.add(company_id, domain=domain, slug=slug, name_key=name_key)
+    return found
+
+
+def company_block(query: PersonQuery, companies: CompanyKeys) -> tuple[list[str], str | None]:
+    """The companies a name is compared within, and which company key found them."""
+    if query.company_domain and query.company_domain in companies.by_domain:
+        return [companies.by_domain[query.company_domain]], "company_domain"
+    if query.company_name_key and query.company_name_key in companies.by_name:
+        return companies.by_name[query.company_name_key], "company_name"
+    return [], None
+
+
+async def _fuzzy_matches(
+    session: AsyncSession, queries: Sequence[PersonQuery]
+) -> list[MatchResult | None]:
+    companies = await company_keys(
+        session,
+        domains={query.company_domain for query in queries if query.company_domain},
+        name_keys={query.company_name_key for query in queries if query.company_name_key},
+    )
+    blocks = [company_block(query, companies) for query in queries]
+    wanted = {company_id for block, _ in blocks for company_id in block}
+    staff = await people_by_company(session, wanted)
+    names = await match_names(
+        session,
+        [
+            NameQuery(
+                key=query.name.key if query.name else "",
+                colleagues=[member for company_id in block for member in staff.get(company_id, ())],
+                linkedin_slug=query.linkedin_slug,
+                emails=(query.email,) if query.email else (),
+            )
+            for query, (block, _) in zip(queries, blocks, strict=True)
+        ],
+    )
+    results: list[MatchResult | None] = []
+    for best, (_, found_by) in zip(names, blocks, strict=True):
+        if best is None or found_by is None:
+            results.append(None)
+            continue
+        person_id, score = best
+        results.append(
+            MatchResult(
+                person_id=person_id,
+                confidence=round(min(score, 0.99) * COMPANY_CONFIDENCE[found_by], 4),
+                matched_on=["name", found_by],
+            )
+        )
+    return results
+
+
+class Colleague(NamedTuple):
+    person_id: str
+    name_key: str
+    linkedin_slug: str | None
+    # None until loaded: only colleagues whose names come close ever need them.
+    emails: frozenset[str] | None = None
+
+
+class NameQuery(NamedTuple):
+    key: str
+    colleagues: Sequence[Colleague]
+    linkedin_slug: str | None = None
+    emails: Collection[str] = ()
+
+
+async def people_by_company(
+    session: AsyncSession, company_ids: Iterable[str]
+) -> dict[str, list[Colleague]]:
+    """company id -> the people who work there (their emails not loaded)."""
+    staff: dict[str, list[Colleague]] = defaultdict(list)
+    columns = (Person.company_id, Person.id, Person.name_key, Person.linkedin_slug)
+    for chunk in _chunks(company_ids):
+        rows = await session.execute(
+            sa.select(*columns).where(among(session, Person.company_id, chunk))
+        )
+        for company_id, person_id, name_key, slug in rows:
+            if company_id is not None:
+                staff[company_id].append(Colleague(person_id, name_key, slug))
+    return staff
+
+
+async def match_names(
+    session: AsyncSession, queries: Sequence[NameQuery]
+) -> list[tuple[str, float] | None]:
+    """:func:`name_match` for many, loading emails only for the close names that need them."""
+    shortlists = [shortlist(query.key, query.colleagues) for query in queries]
+    wanted = {
+        colleague.person_id
+        for query, short in zip(queries, shortlists, strict=True)
+        if query.emails
+        for colleague in short
+        if colleague.emails is None
+    }
+    emails = await emails_of(session, wanted) if wanted else {}
+    return [
+        name_match(
+            query.key,
+            [
+                colleague._replace(emails=emails[colleague.person_id])
+                if colleague.emails is None and colleague.person_id in emails
+                else colleague
+                for colleague in short
+            ],
+            linkedin_slug=query.linkedin_slug,
+            emails=query.emails,
+        )
+        for query, short in zip(queries, shortlists, strict=True)
+    ]
+
+
+def shortlist(key: str, colleagues: Sequence[Colleague]) -> list[Colleague]:
+    """The colleagues whose names come close enough to matter, as a match or as a rival."""
+    if not colleagues:
+        return []
+    # A C-speed ratio drops the clearly different names first; every name name_score
+    # could accept (a typo per half, an initial) stays well above the cut-off.
+    closest = process.extract(
+        key,
+        [colleague.name_key for colleague in colleagues],
+        scorer=fuzz.ratio,
+        score_cutoff=_PREFILTER_CUTOFF,
+        limit=_PREFILTER_KEEP,
+    )
+    floor = NAME_THRESHOLD - NAME_MARGIN
+    return [colleagues[index] for name, _, index in closest if name_score(key, name) >= floor]
+
+
+async def emails_of(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(person_ids):
+        rows = await session.execute(
+            sa.select(PersonEmail.person_id, PersonEmail.email).where(
+                among(session, PersonEmail.person_id, chunk)
+            )
+        )
+        for person_id, email in rows:
+            found[person_id].add(email)
+    return {person_id: frozenset(emails) for person_id, emails in found.items()}
+
+
+def name_match(
+    key: str,
+    colleagues: Sequence[Colleague],
+    *,
+    linkedin_slug: str | None = None,
+    emails: Collection[str] = (),
+) -> tuple[str, float] | None:
+    """:func:`best_name_match` among colleagues, leaving out the ones that can't be this person.
+
+    A person has one LinkedIn profile: another slug means a namesake, never a typo. And
+    someone with an address at the same domain but none in common is someone else: a
+    namesake (john.smith@ and john.smith2@) or a near-namesake (john.smith@ and joan@).
+    """
+    candidates = [
+        (colleague.person_id, colleague.name_key)
+        for colleague in shortlist(key, colleagues)
+        if not (
+            linkedin_slug and colleague.linkedin_slug and colleague.linkedin_slug != linkedin_slug
+        )
+        and not _emails_conflict(emails, colleague.emails or ())
+    ]
+    return best_name_match(key, candidates)
+
+
+def _emails_conflict(left: Collection[str], right: Collection[str]) -> bool:
+    if not left or not right or not set(left).isdisjoint(right):
+        return False
+    domains = {address.rpartition("@")[2] for address in left}
+    return any(address.rpartition("@")[2] in domains for address in right)
+
+
+def best_name_match(key: str, candidates: Sequence[tuple[str, str]]) -> tuple[str, float] | None:
+    """The one candidate ``(id, name_key)`` whose name clearly matches ``key``, and its score."""
+    if not candidates:
+        return None
+    scored = sorted(
+        ((name_score(key, name), person_id) for person_id, name in candidates), reverse=True
+    )
+    best_score, best_id = scored[0]
+    if best_score < NAME_THRESHOLD:
+        return None
+    # The same person twice in the block (same id) is not a rival.
+    for score, person_id in scored[1:]:
+        if person_id != best_id and score > best_score - NAME_MARGIN:
+            return None
+    return best_id, best_score
+
+
+def name_score(left: str, right: str) -> float:
+    """0..1 similarity of two name keys ("first last"); 0 when they can't be one person.
+
+    Each half may differ by a typo: one edit (a transposition counts as one), two in
+    names of ten letters or more, none in names of three; each edit costs 0.05. A first
+    name may be an initial of the other (0.9).
+    """
+    if left == right:
+        return 1.0
+    left_first, _, left_last = left.partition(" ")
+    right_first, _, right_last = right.partition(" ")
+    if not left_last or not right_last:
+        # A single name matches only itself.
+        return 0.0
+    last = _spelling_similarity(left_last, right_last)
+    first = _first_name_similarity(left_first, right_first)
+    return round(first + last - 1.0, 4) if first and last else 0.0
+
+
+def _first_name_similarity(left: str, right: str) -> float:
+    if len(left) == 1 or len(right) == 1:
+        # An initial agrees with any name it starts, and no more than that.
+        return 0.9 if left[0] == right[0] else 0.0
+    return _spelling_similarity(left, right)
+
+
+def _spelling_similarity(left: str, right: str) -> float:
+    if left == right:
+        return 1.0
+    shorter = min(len(left), len(right))
+    allowed = 0 if shorter <= 3 else (2 if shorter >= 10 else 1)
+    edits = OSA.distance(left, right, score_cutoff=allowed)
+    return 0.0 if edits > allowed else 1.0 - _EDIT_COST * edits
+
+
+_EDIT_COST = 0.05
+
+
+# Companies ------------------------------------------------------------------------------
+
+
+async def find_company(
+    session: AsyncSession,
+    *,
+    company_id: str | None = None,
+    domain: str | None = None,
+    linkedin_slug: str | None = None,
+    name_key: str | None = None,
+) -> Company | None:
+    """The company with any of these keys (id, then domain, LinkedIn slug, cleaned name)."""
+    (found,) = await find_companies(
+        session,
+        [
+            CompanyQuery(
+                company_id=company_id, domain=domain, linkedin_slug=linkedin_slug, name_key=name_key
+            )
+        ],
+    )
+    return found
+
+
+async def find_companies(
+    session: AsyncSession, queries: Sequence[CompanyQuery]
+) -> list[Company | None]:
+    """:func:`find_company` for many queries, in order, in one query per kind of key."""
+    keys = await company_keys(
+        session,
+        ids={query.company_id for query in queries if query.company_id},
+        domains={query.domain for query in queries if query.domain},
+        slugs={query.linkedin_slug for query in queries if query.linkedin_slug},
+        name_keys={query.name_key for query in queries if query.name_key},
+    )
+    chosen = [company_for(query, keys) for query in queries]
+    wanted = {company_id for company_id in chosen if company_id is not None}
+    loaded: dict[str, Company] = {}
+    for chunk in _chunks(wanted):
+        rows = await session.scalars(sa.select(Company).where(among(session, Company.id, chunk)))
+        loaded.update((company.id, company) for company in rows)
+    return [loaded.get(company_id) if company_id else None for company_id in chosen]
+
+
+def company_for(query: CompanyQuery, keys: CompanyKeys) -> str | None:
+    """The id a query's strongest key points to; a cleaned name only when it is unique."""
+    if query.company_id:
+        return query.company_id if query.company_id in keys.domain_of else None
+    if query.domain and query.domain in keys.by_domain:
+        return keys.by_domain[query.domain]
+    if query.linkedin_slug and query.linkedin_slug in keys.by_slug:
+        return keys.by_slug[query.linkedin_slug]
+    if query.name_key:
+        named = keys.by_name.get(query.name_key, [])
+        if len(named) == 1:
+            return named[0]
+    return None
+
+
+def among(
+    session: AsyncSession,
+    column: sa.ColumnElement[Any] | QueryableAttribute[Any],
+    values: Iterable[str],
+) -> sa.ColumnElement[bool]:
+    """``column IN values`` bound as one parameter: a JSON array read by ``json_each`` on
+    SQLite, an array on PostgreSQL. One statement compiles (and caches) the same whatever
+    the number of values, where an expanding ``IN`` renders one parameter per value."""
+    items = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, items, type_=postgresql.ARRAY(sa.String)))
+    listed = sa.select(sa.column("value", sa.String)).select_from(
+        sa.func.json_each(sa.bindparam(None, json.dumps(items), type_=sa.String))
+    )
+    return column.in_(listed.scalar_subquery())
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    items = list(values)
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]

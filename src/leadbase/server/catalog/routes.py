@@ -1,0 +1,187 @@
+"""People and companies: lookups by id, enrichment of one record, bulk enrichment.
+
+Lookups by id are free (the id came from a billed answer). Enrichment is billed per match
+("people.enrich", "companies.enrich"): one unit for a single call, one per matched row for
+bulk; no match, invalid rows and realtime without a live source are free.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadbase.server.auth.authenticate import Principal
+from leadbase.server.body import parse_body
+from leadbase.server.catalog import enrich
+from leadbase.server.catalog import service as catalog
+from leadbase.server.catalog.enrich import (
+    BulkCompaniesEnrichment,
+    BulkPeopleEnrichment,
+    CompanyEnrichment,
+    EnrichCompanies,
+    EnrichCompany,
+    EnrichPeople,
+    EnrichPerson,
+    PersonEnrichment,
+)
+from leadbase.server.catalog.schemas import CompanyOut, PersonOut
+from leadbase.server.envelope import Envelope
+from leadbase.server.pipeline import Outcome, envelope, operation, run
+
+_PEOPLE = "people.enrich"
+_COMPANIES = "companies.enrich"
+
+
+@get("/v1/people/{person_id:str}", opt=operation(scope="people:read"), tags=["people"])
+async def get_person(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
+    person_id: FromPath[str],
+) -> Envelope[PersonOut]:
+    """One person by id; free. 404 not_found for an unknown (or suppressed) id."""
+    return envelope(request, await catalog.get_person(session, person_id=person_id))
+
+
+@get("/v1/companies/{company_id:str}", opt=operation(scope="companies:read"), tags=["companies"])
+async def get_company(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
+    company_id: FromPath[str],
+) -> Envelope[CompanyOut]:
+    """One company by id; free. 404 not_found for an unknown id."""
+    return envelope(request, await catalog.get_company(session, company_id=company_id))
+
+
+@post(
+    "/v1/people/enrich",
+    opt=operation(
+        scope="people:read",
+        body=EnrichPerson,
+        metered=_PEOPLE,
+        response=Envelope[PersonEnrichment],
+    ),
+    status_code=200,
+    tags=["people"],
+)
+async def enrich_person(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+) -> Response[bytes]:
+    """Match one person by email, linkedin_url, phone, or a name with company_domain or
+    company_name; with the match's confidence and the keys it matched on.
+
+    1 credit on a match; 404 no_match (free) otherwise. mode realtime needs the plan's
+    realtime feature (403 not_entitled) and, with no live source configured yet, answers
+    503 upstream_unavailable without charging.
+    """
+    data = await parse_body(request, EnrichPerson)
+    query = enrich.person_query(data)
+    enrich.check_mode(data.mode, entitlements=principal.entitlements)
+
+    async def perform(session: AsyncSession) -> Outcome[PersonEnrichment]:
+        found = await enrich.enrich_person(session, query=query, mode=data.mode)
+        return Outcome(data=found, units=1)
+
+    return await run(request, principal, perform=perform, max_units=1)
+
+
+@post(
+    "/v1/companies/enrich",
+    opt=operation(
+        scope="companies:read",
+        body=EnrichCompany,
+        metered=_COMPANIES,
+        response=Envelope[CompanyEnrichment],
+    ),
+    status_code=200,
+    tags=["companies"],
+)
+async def enrich_company(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+) -> Response[bytes]:
+    """Match one company by exactly one of company_id, company_link (LinkedIn company URL
+    or website), company_name, domain; else 400 exactly_one_required naming each field.
+
+    1 credit on a match; 404 no_match (free) otherwise; mode as for people.
+    """
+    data = await parse_body(request, EnrichCompany)
+    key = enrich.company_key(data)
+    enrich.check_mode(data.mode, entitlements=principal.entitlements)
+
+    async def perform(session: AsyncSession) -> Outcome[CompanyEnrichment]:
+        found = await enrich.enrich_company(session, key=key, mode=data.mode)
+        return Outcome(data=found, units=1)
+
+    return await run(request, principal, perform=perform, max_units=1)
+
+
+@post(
+    "/v1/people/enrich/bulk",
+    opt=operation(
+        scope="people:read",
+        entitlement="bulk",
+        body=EnrichPeople,
+        metered=_PEOPLE,
+        limit_class="bulk",
+        response=Envelope[BulkPeopleEnrichment],
+    ),
+    status_code=200,
+    tags=["people"],
+)
+async def enrich_people(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+) -> Response[bytes]:
+    """Enrich 1-500 rows, each with a row_ref unique in the call: a summary and each row's
+    result (matched, no_match, or invalid with its errors), in the order sent.
+
+    1 credit per matched row; no_match and invalid rows are free. More than 500 rows: 400
+    bulk_limit_exceeded; no rows: 400 invalid_parameter; a missing or repeated row_ref:
+    400 invalid_parameter keyed rows[i].row_ref. Needs the plan's bulk feature; bulk
+    calls have their own rate window.
+    """
+    data = await parse_body(request, enrich.RawBulk)
+    rows = enrich.people_rows(enrich.bulk_rows(data))
+    enrich.check_mode(data.mode, entitlements=principal.entitlements)
+
+    async def perform(session: AsyncSession) -> Outcome[BulkPeopleEnrichment]:
+        found = await enrich.enrich_people(session, rows=rows, mode=data.mode)
+        return Outcome(data=found, units=found.summary.matched)
+
+    return await run(request, principal, perform=perform, max_units=enrich.valid_count(rows))
+
+
+@post(
+    "/v1/companies/enrich/bulk",
+    opt=operation(
+        scope="companies:read",
+        entitlement="bulk",
+        body=EnrichCompanies,
+        metered=_COMPANIES,
+        limit_class="bulk",
+        response=Envelope[BulkCompaniesEnrichment],
+    ),
+    status_code=200,
+    tags=["companies"],
+)
+async def enrich_companies(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+) -> Response[bytes]:
+    """Enrich 1-500 company rows, each with a row_ref and exactly one identifier; as for
+    people: a summary, per-row results, 1 credit per matched row."""
+    data = await parse_body(request, enrich.RawBulk)
+    rows = enrich.company_rows(enrich.bulk_rows(data))
+    enrich.check_mode(data.mode, entitlements=principal.entitlements)
+
+    async def perform(session: AsyncSession) -> Outcome[BulkCompaniesEnrichment]:
+        found = await enrich.enrich_companies(session, rows=rows, mode=data.mode)
+        return Outcome(data=found, units=found.summary.matched)
+
+    return await run(request, principal, perform=perform, max_units=enrich.valid_count(rows))
+
+
+ROUTES = [get_person, get_company, enrich_person, enrich_company, enrich_people, enrich_companies]

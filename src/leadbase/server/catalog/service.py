@@ -1,0 +1,344 @@
+"""The catalog's service functions: reads as response structs, upserts, suppression.
+
+Other domains (enrichment, search, jobs) go through this module only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadbase.server.body import invalid_fields
+from leadbase.server.catalog import records
+from leadbase.server.catalog.columns import Kind
+from leadbase.server.catalog.match import among
+from leadbase.server.catalog.schemas import (
+    LINKEDIN_COMPANY,
+    LINKEDIN_JOB,
+    LINKEDIN_PERSON,
+    MAX_UPSERT_ROWS,
+    CompanyOut,
+    CompanyRowIn,
+    CompanySummary,
+    EmailOut,
+    LocationOut,
+    OpeningOut,
+    OpeningRowIn,
+    PersonOut,
+    PersonRowIn,
+    PhoneOut,
+    UpsertResult,
+    UpsertRowResult,
+    UpsertSummary,
+    linkedin_url,
+)
+from leadbase.server.catalog.suppression import (
+    SuppressedKey,
+    SuppressionResult,
+    suppress,
+    suppression_keys,
+)
+from leadbase.server.catalog.upsert import (
+    COMPANIES,
+    EMAILS,
+    OPENINGS,
+    PEOPLE,
+    PHONES,
+    UPSERTS,
+    RowOutcome,
+    chunks,
+    upsert_companies,
+    upsert_openings,
+    upsert_people,
+)
+from leadbase.server.errors import BulkLimitExceeded, InvalidParameter, NotFound, PayloadIsEmpty
+
+__all__ = [
+    "CheckedRow",
+    "RowOutcome",
+    "SuppressedKey",
+    "SuppressionResult",
+    "check_rows",
+    "get_company",
+    "get_opening",
+    "get_person",
+    "load_companies",
+    "load_openings",
+    "load_people",
+    "suppress",
+    "suppression_keys",
+    "upsert_companies",
+    "upsert_openings",
+    "upsert_people",
+    "upsert_rows",
+]
+
+
+async def get_person(session: AsyncSession, *, person_id: str) -> PersonOut:
+    people = await load_people(session, person_ids=[person_id])
+    if person_id not in people:
+        raise NotFound(f"No person {person_id}.", param="id")
+    return people[person_id]
+
+
+async def get_company(session: AsyncSession, *, company_id: str) -> CompanyOut:
+    companies = await load_companies(session, company_ids=[company_id])
+    if company_id not in companies:
+        raise NotFound(f"No company {company_id}.", param="id")
+    return companies[company_id]
+
+
+async def get_opening(session: AsyncSession, *, opening_id: str) -> OpeningOut:
+    openings = await load_openings(session, opening_ids=[opening_id])
+    if opening_id not in openings:
+        raise NotFound(f"No opening {opening_id}.", param="id")
+    return openings[opening_id]
+
+
+async def load_people(session: AsyncSession, *, person_ids: Iterable[str]) -> dict[str, PersonOut]:
+    """The people with these ids (unknown ids are left out), in four queries."""
+    rows: list[sa.RowMapping] = []
+    for chunk in chunks(set(person_ids)):
+        rows.extend(
+            (
+                await session.execute(sa.select(PEOPLE).where(among(session, PEOPLE.c.id, chunk)))
+            ).mappings()
+        )
+    ids = [row["id"] for row in rows]
+    emails: dict[str, list[EmailOut]] = defaultdict(list)
+    phones: dict[str, list[PhoneOut]] = defaultdict(list)
+    for chunk in chunks(ids):
+        found = await session.execute(
+            sa.select(EMAILS.c.person_id, EMAILS.c.email, EMAILS.c.status, EMAILS.c.kind)
+            .where(among(session, EMAILS.c.person_id, chunk))
+            .order_by(EMAILS.c.person_id, EMAILS.c.kind.desc(), EMAILS.c.email)
+        )
+        for person_id, address, status, kind in found:
+            emails[person_id].append(EmailOut(email=address, status=status, kind=kind))
+        found_phones = await session.execute(
+            sa.select(PHONES.c.person_id, PHONES.c.e164, PHONES.c.kind)
+            .where(among(session, PHONES.c.person_id, chunk))
+            .order_by(PHONES.c.person_id, PHONES.c.id)
+        )
+        for person_id, e164, kind in found_phones:
+            phones[person_id].append(PhoneOut(e164=e164, kind=kind))
+    summaries = await _company_summaries(
+        session, {row["company_id"] for row in rows if row["company_id"]}
+    )
+    return {
+        row["id"]: PersonOut(
+            id=row["id"],
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            full_name=row["full_name"],
+            title=row["title"],
+            seniority=row["seniority"],
+            department=row["department"],
+            company=summaries.get(row["company_id"]) if row["company_id"] else None,
+            emails=emails.get(row["id"], []),
+            phones=phones.get(row["id"], []),
+            linkedin_url=linkedin_url(LINKEDIN_PERSON, row["linkedin_slug"]),
+            location=_location(row),
+            source=row["source"],
+            synthetic=row["synthetic"],
+            updated_at=row["updated_at"],
+            verified_at=row["verified_at"],
+        )
+        for row in rows
+    }
+
+
+async def load_companies(
+    session: AsyncSession, *, company_ids: Iterable[str]
+) -> dict[str, CompanyOut]:
+    found: dict[str, CompanyOut] = {}
+    for chunk in chunks(set(company_ids)):
+        rows = await session.execute(
+            sa.select(COMPANIES).where(among(session, COMPANIES.c.id, chunk))
+        )
+        for row in rows.mappings():
+            found[row["id"]] = CompanyOut(
+                id=row["id"],
+                name=row["name"],
+                domain=row["domain"],
+                website=row["website"],
+                linkedin_url=linkedin_url(LINKEDIN_COMPANY, row["linkedin_slug"]),
+                industry=row["industry"],
+                headcount_range=row["headcount_range"],
+                location=_location(row),
+                founded=row["founded"],
+                description=row["description"],
+                source=row["source"],
+                synthetic=row["synthetic"],
+                updated_at=row["updated_at"],
+                verified_at=row["verified_at"],
+            )
+    return found
+
+
+async def load_openings(
+    session: AsyncSession, *, opening_ids: Iterable[str]
+) -> dict[str, OpeningOut]:
+    rows: list[sa.RowMapping] = []
+    for chunk in chunks(set(opening_ids)):
+        rows.extend(
+            (
+                await session.execute(
+                    sa.select(OPENINGS).where(among(session, OPENINGS.c.id, chunk))
+                )
+            ).mappings()
+        )
+    summaries = await _company_summaries(session, {row["company_id"] for row in rows})
+    return {
+        row["id"]: OpeningOut(
+            id=row["id"],
+            company=summaries[row["company_id"]],
+            title=row["title"],
+            seniority=row["seniority"],
+            department=row["department"],
+            location=_location(row),
+            posted_at=row["posted_at"],
+            url=row["url"],
+            linkedin_url=linkedin_url(LINKEDIN_JOB, row["linkedin_job_id"]),
+            source=row["source"],
+            synthetic=row["synthetic"],
+            updated_at=row["updated_at"],
+        )
+        for row in rows
+    }
+
+
+async def _company_summaries(
+    session: AsyncSession, company_ids: Iterable[str]
+) -> dict[str, CompanySummary]:
+    found: dict[str, CompanySummary] = {}
+    columns = (COMPANIES.c.id, COMPANIES.c.name, COMPANIES.c.domain, COMPANIES.c.linkedin_slug)
+    for chunk in chunks(company_ids):
+        rows = await session.execute(
+            sa.select(*columns).where(among(session, COMPANIES.c.id, chunk))
+        )
+        for company_id, name, domain, slug in rows:
+            found[company_id] = CompanySummary(
+                id=company_id,
+                name=name,
+                domain=domain,
+                linkedin_url=linkedin_url(LINKEDIN_COMPANY, slug),
+            )
+    return found
+
+
+def _location(row: sa.RowMapping) -> LocationOut:
+    return LocationOut(city=row["city"], region=row["region"], country=row["country"])
+
+
+# Admin bulk upsert ----------------------------------------------------------------------
+
+_ROW_SCHEMAS: dict[Kind, type[msgspec.Struct]] = {
+    "people": PersonRowIn,
+    "companies": CompanyRowIn,
+    "openings": OpeningRowIn,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRow:
+    """One upsert row after validation: its record, or why it can't be one."""
+
+    row_ref: str
+    record: records.Record | None
+    errors: dict[str, str] | None = None
+
+
+def check_rows(kind: Kind, rows: Sequence[Any]) -> list[CheckedRow]:
+    """Validate every row before anything is written.
+
+    1 to 500 rows (else payload_is_empty / bulk_limit_exceeded), each an object with a
+    ``row_ref`` unique in the call (else 400 invalid_parameter keyed ``rows[i].row_ref``);
+    any other problem makes only that row invalid, with all of its errors.
+    """
+    if not rows:
+        raise PayloadIsEmpty("rows is empty: send 1 to 500 rows.", param="rows")
+    if len(rows) > MAX_UPSERT_ROWS:
+        raise BulkLimitExceeded(
+            f"{len(rows)} rows sent; at most {MAX_UPSERT_ROWS} per call.",
+            param="rows",
+            details={"rows": f"{len(rows)} rows; the limit is {MAX_UPSERT_ROWS}"},
+        )
+    refs = _row_refs(rows)
+    return [_check_row(kind, ref, row) for ref, row in zip(refs, rows, strict=True)]
+
+
+def _row_refs(rows: Sequence[Any]) -> list[str]:
+    errors: dict[str, str] = {}
+    seen: set[str] = set()
+    refs: list[str] = []
+    for index, row in enumerate(rows):
+        ref = row.get("row_ref") if isinstance(row, dict) else None
+        if not isinstance(row, dict):
+            errors[f"rows[{index}]"] = "expected a JSON object"
+        elif not isinstance(ref, str) or not 1 <= len(ref) <= 200:
+            errors[f"rows[{index}].row_ref"] = "a string of 1 to 200 characters is required"
+        elif ref in seen:
+            errors[f"rows[{index}].row_ref"] = f"{ref!r} is used by an earlier row"
+        else:
+            seen.add(ref)
+        refs.append(ref if isinstance(ref, str) else "")
+    if errors:
+        raise InvalidParameter(
+            f"Every row needs its own row_ref; {len(errors)} row(s) don't.",
+            param=next(iter(errors)),
+            details=errors,
+        )
+    return refs
+
+
+def _check_row(kind: Kind, ref: str, row: dict[str, Any]) -> CheckedRow:
+    schema = _ROW_SCHEMAS[kind]
+    try:
+        typed = msgspec.convert(row, schema)
+    except msgspec.ValidationError:
+        failure = invalid_fields(row, schema)
+        return CheckedRow(row_ref=ref, record=None, errors=dict(failure.details or {}))
+    values: dict[str, str] = {}
+    for name in typed.__struct_fields__:
+        value = getattr(typed, name)
+        if name != "row_ref" and value is not None and (text := str(value).strip()):
+            values[name] = text
+    parsed = records.PARSERS[kind](values)
+    if isinstance(parsed, dict):
+        return CheckedRow(row_ref=ref, record=None, errors=parsed)
+    return CheckedRow(row_ref=ref, record=parsed)
+
+
+async def upsert_rows(
+    session: AsyncSession, *, kind: Kind, rows: Sequence[CheckedRow], source: str
+) -> UpsertResult:
+    """Write the valid rows in the caller's transaction; one result per row, in order."""
+    valid = [row.record for row in rows if row.record is not None]
+    outcomes = iter(await UPSERTS[kind](session, valid, source=source) if valid else [])
+    results: list[UpsertRowResult] = []
+    for row in rows:
+        if row.record is None:
+            results.append(
+                UpsertRowResult(row_ref=row.row_ref, status="invalid", errors=row.errors)
+            )
+            continue
+        outcome = next(outcomes)
+        results.append(
+            UpsertRowResult(
+                row_ref=row.row_ref,
+                status=outcome.status,
+                id=outcome.id,
+                matched_by=outcome.matched_by,
+            )
+        )
+    counts = {"created": 0, "merged": 0, "suppressed": 0, "invalid": 0}
+    for result in results:
+        counts[result.status] += 1
+    return UpsertResult(summary=UpsertSummary(total=len(results), **counts), results=results)

@@ -1,0 +1,173 @@
+"""Suppression: opt-outs are deleted from the catalog and never imported again.
+
+A suppressed key (email, LinkedIn profile, phone, or a whole email/company domain)
+deletes the people it identifies; their emails and LinkedIn profiles join the list too,
+so the same person does not come back through another of their keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadbase.server.catalog import normalize
+from leadbase.server.catalog.match import among
+from leadbase.server.catalog.upsert import (
+    COMPANIES,
+    EMAILS,
+    PEOPLE,
+    PHONES,
+    SUPPRESSIONS,
+    SuppressionKind,
+    chunks,
+    insert_ignoring_conflicts,
+)
+from leadbase.server.db import utcnow
+from leadbase.server.errors import AtLeastOneRequired, InvalidLinkedinUrl, InvalidParameter
+
+
+class SuppressedKey(msgspec.Struct, frozen=True):
+    kind: SuppressionKind
+    value: str
+
+
+class SuppressionResult(msgspec.Struct, kw_only=True):
+    # Every key now on the list: the ones asked for and the emails and LinkedIn profiles
+    # of the people deleted, so that the same person is not imported again by another key.
+    keys: list[SuppressedKey]
+    deleted_people: int
+
+
+async def suppress(
+    session: AsyncSession,
+    *,
+    email: str | None = None,
+    linkedin_url: str | None = None,
+    phone: str | None = None,
+    domain: str | None = None,
+    reason: str | None = None,
+) -> SuppressionResult:
+    """Delete the people these keys identify and keep the keys out of every future import."""
+    asked = suppression_keys(email=email, linkedin_url=linkedin_url, phone=phone, domain=domain)
+    person_ids: set[str] = set()
+    for key in asked:
+        person_ids |= await _people_with(session, key)
+    keys = list(asked)
+    for key in await _identity_keys(session, person_ids):
+        if key not in keys:
+            keys.append(key)
+    for chunk in chunks(person_ids):
+        await session.execute(sa.delete(PEOPLE).where(among(session, PEOPLE.c.id, chunk)))
+    now = utcnow()
+    await insert_ignoring_conflicts(
+        session,
+        SUPPRESSIONS,
+        [{"kind": k.kind, "value": k.value, "reason": reason, "created_at": now} for k in keys],
+    )
+    return SuppressionResult(keys=keys, deleted_people=len(person_ids))
+
+
+def suppression_keys(
+    *,
+    email: str | None = None,
+    linkedin_url: str | None = None,
+    phone: str | None = None,
+    domain: str | None = None,
+) -> list[SuppressedKey]:
+    """The normalized keys, or one error naming every unusable one."""
+    keys: list[SuppressedKey] = []
+    errors: dict[str, str] = {}
+    if email is not None:
+        if (address := normalize.email(email)) is None:
+            errors["email"] = "not a valid email address"
+        else:
+            keys.append(SuppressedKey(kind="email", value=address))
+    if linkedin_url is not None:
+        slug = _suppressed_slug(linkedin_url, errors)
+        if slug is not None:
+            keys.append(SuppressedKey(kind="linkedin", value=slug))
+    if phone is not None:
+        if (e164 := normalize.phone(phone)) is None:
+            errors["phone"] = (
+                "not a valid phone number in international format (+<country code> ...)"
+            )
+        else:
+            keys.append(SuppressedKey(kind="phone", value=e164))
+    if domain is not None:
+        if (registrable := normalize.domain(domain)) is None:
+            errors["domain"] = "not a domain name or website"
+        else:
+            keys.append(SuppressedKey(kind="domain", value=registrable))
+    if errors:
+        # A bad LinkedIn URL has its own code (400 invalid_linkedin_url), as everywhere.
+        error = InvalidLinkedinUrl if "linkedin_url" in errors else InvalidParameter
+        raise error(
+            "; ".join(f"{name}: {problem}" for name, problem in errors.items()),
+            param=next(iter(errors)),
+            details=errors,
+        )
+    if not keys:
+        raise AtLeastOneRequired(
+            "Give at least one of email, linkedin_url, phone or domain to suppress.",
+            details={name: "one of these is required" for name in _SUPPRESSION_FIELDS},
+        )
+    return keys
+
+
+_SUPPRESSION_FIELDS = ("email", "linkedin_url", "phone", "domain")
+
+
+def _suppressed_slug(raw: str, errors: dict[str, str]) -> str | None:
+    try:
+        return normalize.linkedin(raw, expect="person", param="linkedin_url").slug
+    except InvalidLinkedinUrl as error:
+        errors.update(error.details or {"linkedin_url": error.message})
+        return None
+
+
+async def _people_with(session: AsyncSession, key: SuppressedKey) -> set[str]:
+    statements: list[sa.Select[tuple[str]]] = []
+    if key.kind == "email":
+        statements.append(sa.select(EMAILS.c.person_id).where(EMAILS.c.email == key.value))
+    elif key.kind == "linkedin":
+        statements.append(sa.select(PEOPLE.c.id).where(PEOPLE.c.linkedin_slug == key.value))
+    elif key.kind == "phone":
+        statements.append(sa.select(PHONES.c.person_id).where(PHONES.c.e164 == key.value))
+    else:
+        statements.append(
+            sa.select(EMAILS.c.person_id).where(
+                EMAILS.c.email.like(f"%@{key.value}") | EMAILS.c.email.like(f"%.{key.value}")
+            )
+        )
+        statements.append(
+            sa.select(PEOPLE.c.id).where(
+                PEOPLE.c.company_id.in_(
+                    sa.select(COMPANIES.c.id).where(COMPANIES.c.domain == key.value)
+                )
+            )
+        )
+    found: set[str] = set()
+    for statement in statements:
+        found.update(str(person_id) for person_id in (await session.execute(statement)).scalars())
+    return found
+
+
+async def _identity_keys(session: AsyncSession, person_ids: Iterable[str]) -> list[SuppressedKey]:
+    keys: list[SuppressedKey] = []
+    for chunk in chunks(person_ids):
+        emails = await session.execute(
+            sa.select(EMAILS.c.email)
+            .where(among(session, EMAILS.c.person_id, chunk))
+            .order_by(EMAILS.c.email)
+        )
+        keys.extend(SuppressedKey(kind="email", value=value) for value in emails.scalars())
+        slugs = await session.execute(
+            sa.select(PEOPLE.c.linkedin_slug)
+            .where(among(session, PEOPLE.c.id, chunk), PEOPLE.c.linkedin_slug.is_not(None))
+            .order_by(PEOPLE.c.linkedin_slug)
+        )
+        keys.extend(SuppressedKey(kind="linkedin", value=value) for value in slugs.scalars())
+    return keys

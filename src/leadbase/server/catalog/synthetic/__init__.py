@@ -1,0 +1,1 @@
+"""The parts of the synthetic catalog generator; ``leadbase.server.catalog.generate`` is its API."""

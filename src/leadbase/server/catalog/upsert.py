@@ -1,0 +1,834 @@
+"""Catalog upserts with entity resolution, a batch at a time.
+
+Upserts take whole batches of normalized records (``records``) and cost a fixed handful
+of statements per batch, whatever its size: ``IN`` lookups for every key of the batch,
+then one ``executemany`` per table. A record that matches a catalog entry, or an earlier
+record of the same batch, is merged into it: empty fields are filled, new emails and
+phones added, and for people the source record is kept in ``person_sources`` with how
+it matched. People carrying a suppressed key are skipped. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadbase.server.catalog import match, normalize
+from leadbase.server.catalog.columns import Kind
+from leadbase.server.catalog.match import among
+from leadbase.server.catalog.models import (
+    Company,
+    Opening,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    PersonSource,
+    Suppression,
+)
+from leadbase.server.catalog.records import CompanyRecord, CompanyRef, OpeningRecord, PersonRecord
+from leadbase.server.db import UTCDateTime, utcnow
+from leadbase.server.ids import new_id
+
+Status = Literal["created", "merged", "suppressed"]
+SuppressionKind = Literal["email", "linkedin", "phone", "domain"]
+
+PEOPLE = cast(sa.Table, Person.__table__)
+COMPANIES = cast(sa.Table, Company.__table__)
+OPENINGS = cast(sa.Table, Opening.__table__)
+EMAILS = cast(sa.Table, PersonEmail.__table__)
+PHONES = cast(sa.Table, PersonPhone.__table__)
+SOURCES = cast(sa.Table, PersonSource.__table__)
+SUPPRESSIONS = cast(sa.Table, Suppression.__table__)
+
+_CHUNK = 5000
+_COMPANY_COLUMNS = tuple(COMPANIES.c.keys())
+_OPENING_COLUMNS = tuple(OPENINGS.c.keys())
+
+
+class RowOutcome(msgspec.Struct, frozen=True):
+    """What became of one record: the catalog id it created or merged into, and how."""
+
+    status: Status
+    id: str | None = None
+    # created rows: None; merged: record_id, email, linkedin, phone, name_company
+    # (people), domain, linkedin, name (companies), linkedin_job, url, title (openings).
+    matched_by: str | None = None
+
+
+# Suppressed rows ------------------------------------------------------------------------
+
+
+async def suppressed_keys(
+    session: AsyncSession, keys: Mapping[SuppressionKind, Iterable[str]]
+) -> set[tuple[str, str]]:
+    """Which of these (kind, value) keys are on the suppression list."""
+    found: set[tuple[str, str]] = set()
+    for kind, values in keys.items():
+        for chunk in chunks(values):
+            rows = await session.execute(
+                sa.select(SUPPRESSIONS.c.kind, SUPPRESSIONS.c.value).where(
+                    SUPPRESSIONS.c.kind == kind, among(session, SUPPRESSIONS.c.value, chunk)
+                )
+            )
+            found.update((kind, value) for kind, value in rows)
+    return found
+
+
+async def _suppressed_people(session: AsyncSession, records: Sequence[PersonRecord]) -> list[bool]:
+    emails = {address for record in records for address, _, _ in record.emails}
+    domains = {d for address in emails if (d := _email_domain(address))}
+    domains |= {r.company.domain for r in records if r.company and r.company.domain}
+    found = await suppressed_keys(
+        session,
+        {
+            "email": emails,
+            "linkedin": {r.linkedin_slug for r in records if r.linkedin_slug},
+            "phone": {e164 for r in records for e164, _ in r.phones},
+            "domain": domains,
+        },
+    )
+    if not found:
+        return [False] * len(records)
+    return [_is_suppressed(record, found) for record in records]
+
+
+def _is_suppressed(record: PersonRecord, found: set[tuple[str, str]]) -> bool:
+    for address, _, _ in record.emails:
+        if ("email", address) in found or ("domain", _email_domain(address)) in found:
+            return True
+    if record.linkedin_slug and ("linkedin", record.linkedin_slug) in found:
+        return True
+    if any(("phone", e164) in found for e164, _ in record.phones):
+        return True
+    return bool(record.company and ("domain", record.company.domain) in found)
+
+
+def _email_domain(address: str) -> str | None:
+    return _host_domain(address.rpartition("@")[2])
+
+
+@functools.lru_cache(maxsize=65_536)
+def _host_domain(host: str) -> str | None:
+    return normalize.domain(host)
+
+
+# Companies --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _CompanyBatch:
+    """Companies a batch refers to: found in the catalog or created by the batch."""
+
+    keys: match.CompanyKeys
+    source: str
+    synthetic: bool
+    now: dt.datetime
+    new: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Fills for catalog companies: one parameter set per merged record.
+    fills: list[dict[str, Any]] = field(default_factory=list)
+
+    def find(self, ref: CompanyRef) -> tuple[str, str] | None:
+        """The company a reference names, and by which key."""
+        keys = self.keys
+        if ref.domain and ref.domain in keys.by_domain:
+            return keys.by_domain[ref.domain], "domain"
+        if ref.linkedin_slug and ref.linkedin_slug in keys.by_slug:
+            return keys.by_slug[ref.linkedin_slug], "linkedin"
+        for company_id in keys.by_name.get(ref.name_key, ()):
+            # A name alone never joins two companies that have different domains.
+            if ref.domain is None or keys.domain_of.get(company_id) is None:
+                return company_id, "name"
+        return None
+
+    def claim(self, company_id: str, ref: CompanyRef) -> tuple[str | None, str | None]:
+        """The domain and slug this company may take from ``ref`` (unowned ones only)."""
+        domain = ref.domain if ref.domain and ref.domain not in self.keys.by_domain else None
+        slug = (
+            ref.linkedin_slug
+            if ref.linkedin_slug and ref.linkedin_slug not in self.keys.by_slug
+            else None
+        )
+        if self.keys.domain_of.get(company_id) is not None:
+            domain = None
+        self.keys.attach(company_id, domain=domain, slug=slug)
+        return domain, slug
+
+    def create(self, values: dict[str, Any]) -> str:
+        company_id = new_id("com")
+        row: dict[str, Any] = dict.fromkeys(_COMPANY_COLUMNS)
+        row.update(values)
+        row.update(
+            id=company_id,
+            source=self.source,
+            synthetic=self.synthetic,
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        self.new[company_id] = row
+        self.keys.add(
+            company_id, domain=row["domain"], slug=row["linkedin_slug"], name_key=row["name_key"]
+        )
+        return company_id
+
+    async def write(self, session: AsyncSession) -> None:
+        if self.new:
+            await insert_rows(session, COMPANIES, list(self.new.values()))
+        if self.fills:
+            await session.execute(_COMPANY_FILL, self.fills)
+
+
+async def _company_batch(
+    session: AsyncSession,
+    refs: Iterable[CompanyRef],
+    *,
+    source: str,
+    synthetic: bool,
+    now: dt.datetime,
+) -> _CompanyBatch:
+    refs = list(refs)
+    keys = await match.company_keys(
+        session,
+        domains={ref.domain for ref in refs if ref.domain},
+        slugs={ref.linkedin_slug for ref in refs if ref.linkedin_slug},
+        name_keys={ref.name_key for ref in refs},
+    )
+    return _CompanyBatch(keys=keys, source=source, synthetic=synthetic, now=now)
+
+
+def _resolve_ref(batch: _CompanyBatch, ref: CompanyRef) -> str:
+    """The id of the company ``ref`` names, created when the catalog has none."""
+    found = batch.find(ref)
+    if found is None:
+        return batch.create(
+            {
+                "name": ref.name,
+                "name_key": ref.name_key,
+                "domain": ref.domain,
+                "linkedin_slug": ref.linkedin_slug,
+            }
+        )
+    company_id = found[0]
+    domain, slug = batch.claim(company_id, ref)
+    if domain or slug:
+        _fill_company(batch, company_id, {"domain": domain, "linkedin_slug": slug})
+    return company_id
+
+
+def _fill_company(batch: _CompanyBatch, company_id: str, values: Mapping[str, Any]) -> None:
+    created = batch.new.get(company_id)
+    if created is not None:
+        _fill_missing(created, values, _COMPANY_GROUPS)
+        return
+    params = {f"v_{name}": values.get(name) for name in _COMPANY_FILLED}
+    params["v_id"] = company_id
+    params["v_now"] = batch.now
+    batch.fills.append(params)
+
+
+# Columns filled on merge; groups are filled together or not at all.
+_COMPANY_FILLED = (
+    "domain",
+    "website",
+    "linkedin_slug",
+    "industry",
+    "headcount_range",
+    "headcount_min",
+    "headcount_max",
+    "city",
+    "region",
+    "country",
+    "founded",
+    "description",
+)
+_COMPANY_GROUPS = (
+    ("headcount_range", "headcount_min", "headcount_max"),
+    ("city", "region", "country"),
+)
+
+
+def _fill_statement(
+    table: sa.Table, columns: Sequence[str], groups: Sequence[tuple[str, ...]]
+) -> sa.Update:
+    """UPDATE ... SET col = COALESCE(col, :v_col) (a group only when all of it is empty)."""
+    grouped = {name: group for group in groups for name in group}
+    values: dict[str, Any] = {}
+    for name in columns:
+        column = table.c[name]
+        new = sa.bindparam(f"v_{name}", type_=column.type)
+        group = grouped.get(name)
+        if group is None:
+            values[name] = sa.func.coalesce(column, new)
+        else:
+            empty = sa.and_(*(table.c[member].is_(None) for member in group))
+            values[name] = sa.case((empty, new), else_=column)
+    values["updated_at"] = sa.bindparam("v_now", type_=UTCDateTime())
+    return sa.update(table).where(table.c.id == sa.bindparam("v_id")).values(values)
+
+
+_COMPANY_FILL = _fill_statement(COMPANIES, _COMPANY_FILLED, _COMPANY_GROUPS)
+
+
+def _fill_missing(
+    row: dict[str, Any], values: Mapping[str, Any], groups: Sequence[tuple[str, ...]]
+) -> None:
+    """Fill ``row``'s empty fields from ``values`` in memory, groups as a whole."""
+    grouped = {name for group in groups for name in group}
+    for group in groups:
+        if all(row.get(name) is None for name in group):
+            for name in group:
+                if name in values:
+                    row[name] = values[name]
+    for name, value in values.items():
+        if name not in grouped and value is not None and row.get(name) is None:
+            row[name] = value
+
+
+async def upsert_companies(
+    session: AsyncSession,
+    records: Sequence[CompanyRecord],
+    *,
+    source: str,
+    synthetic: bool = False,
+) -> list[RowOutcome]:
+    """Create or merge companies (matched by domain, LinkedIn page, then cleaned name)."""
+    batch = await _company_batch(
+        session,
+        (record.ref for record in records),
+        source=source,
+        synthetic=synthetic,
+        now=utcnow(),
+    )
+    outcomes: list[RowOutcome] = []
+    for record in records:
+        values = {name: getattr(record, name) for name in ("name", "name_key", *_COMPANY_FILLED)}
+        found = batch.find(record.ref)
+        if found is None:
+            outcomes.append(RowOutcome(status="created", id=batch.create(values)))
+            continue
+        company_id, how = found
+        values["domain"], values["linkedin_slug"] = batch.claim(company_id, record.ref)
+        _fill_company(batch, company_id, values)
+        outcomes.append(RowOutcome(status="merged", id=company_id, matched_by=how))
+    await batch.write(session)
+    return outcomes
+
+
+# People ---------------------------------------------------------------------------------
+
+_PERSON_FILLED = (
+    "first_name",
+    "last_name",
+    "title",
+    "seniority",
+    "department",
+    "company_id",
+    "linkedin_slug",
+    "city",
+    "region",
+    "country",
+)
+_PERSON_GROUPS = (("title", "seniority", "department"), ("city", "region", "country"))
+_PERSON_FILL = _fill_statement(PEOPLE, _PERSON_FILLED, _PERSON_GROUPS)
+
+
+@dataclass(slots=True)
+class _PeopleBatch:
+    """One batch's resolution state: the catalog's keys and what the batch itself made."""
+
+    source: str
+    synthetic: bool
+    now: dt.datetime
+    owners: match.KeyOwners
+    # source_record_id -> person, from person_sources (this source) and from this batch.
+    records: dict[str, str]
+    emails: dict[str, str] = field(default_factory=dict)
+    slugs: dict[str, str] = field(default_factory=dict)
+    phones: dict[str, dict[str, match.PhoneHolder]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    staff: dict[str, list[match.Colleague]] = field(default_factory=lambda: defaultdict(list))
+    new: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fills: list[dict[str, Any]] = field(default_factory=list)
+    email_rows: list[dict[str, Any]] = field(default_factory=list)
+    phone_rows: list[dict[str, Any]] = field(default_factory=list)
+    source_rows: list[dict[str, Any]] = field(default_factory=list)
+    has_phone: set[tuple[str, str]] = field(default_factory=set)
+
+    def catalog_match(self, record: PersonRecord) -> tuple[str, str] | None:
+        """An exact key the catalog already holds: record id, email, LinkedIn, unique phone."""
+        owners = self.owners
+        if (person_id := self.records.get(record.source_record_id)) and person_id not in self.new:
+            return person_id, "record_id"
+        for address, _, _ in record.emails:
+            if address in owners.emails:
+                return owners.emails[address], "email"
+        if record.linkedin_slug and record.linkedin_slug in owners.slugs:
+            return owners.slugs[record.linkedin_slug], "linkedin"
+        for e164, _ in record.phones:
+            if e164 in owners.phones:
+                holder = match.phone_holder(
+                    owners.phones[e164], record.name_key, linkedin_slug=record.linkedin_slug
+                )
+                if holder is not None:
+                    return holder, "phone"
+        return None
+
+    def batch_match(self, record: PersonRecord, company_id: str | None) -> tuple[str, str] | None:
+        """An earlier record of this batch that is the same person."""
+        if (person_id := self.records.get(record.source_record_id)) in self.new:
+            assert person_id is not None
+            return person_id, "record_id"
+        for address, _, _ in record.emails:
+            if address in self.emails:
+                return self.emails[address], "email"
+        if record.linkedin_slug and record.linkedin_slug in self.slugs:
+            return self.slugs[record.linkedin_slug], "linkedin"
+        for e164, _ in record.phones:
+            if e164 in self.phones and e164 not in self.owners.phones:
+                holder = match.phone_holder(
+                    self.phones[e164], record.name_key, linkedin_slug=record.linkedin_slug
+                )
+                if holder is not None:
+                    return holder, "phone"
+        if company_id is not None:
+            best = match.name_match(
+                record.name_key,
+                self.staff.get(company_id, ()),
+                linkedin_slug=record.linkedin_slug,
+                emails=[address for address, _, _ in record.emails],
+            )
+            if best is not None:
+                return best[0], "name_company"
+        return None
+
+    def create(self, record: PersonRecord, company_id: str | None) -> str:
+        person_id = new_id("per")
+        self.new[person_id] = {
+            "id": person_id,
+            "first_name": record.first_name,
+            "last_name": record.last_name,
+            "full_name": record.full_name,
+            "name_key": record.name_key,
+            "title": record.title,
+            "seniority": record.seniority,
+            "department": record.department,
+            "company_id": company_id,
+            "linkedin_slug": self.claim_slug(record.linkedin_slug, person_id),
+            "city": record.city,
+            "region": record.region,
+            "country": record.country,
+            "source": self.source,
+            "synthetic": self.synthetic,
+            "created_at": self.now,
+            "updated_at": self.now,
+            "verified_at": None,
+        }
+        if company_id is not None:
+            self.staff[company_id].append(
+                match.Colleague(
+                    person_id,
+                    record.name_key,
+                    record.linkedin_slug,
+                    frozenset(address for address, _, _ in record.emails),
+                )
+            )
+        return person_id
+
+    def merge(self, person_id: str, record: PersonRecord, company_id: str | None) -> None:
+        values = {
+            "first_name": record.first_name,
+            "last_name": record.last_name,
+            "title": record.title,
+            "seniority": record.seniority,
+            "department": record.department,
+            "company_id": company_id,
+            "linkedin_slug": self.claim_slug(record.linkedin_slug, person_id),
+            "city": record.city,
+            "region": record.region,
+            "country": record.country,
+        }
+        created = self.new.get(person_id)
+        if created is not None:
+            _fill_missing(created, values, _PERSON_GROUPS)
+            return
+        params: dict[str, Any] = {f"v_{name}": value for name, value in values.items()}
+        params["v_id"] = person_id
+        params["v_now"] = self.now
+        self.fills.append(params)
+
+    def claim_slug(self, slug: str | None, person_id: str) -> str | None:
+        if slug is None or slug in self.owners.slugs or slug in self.slugs:
+            return None
+        self.slugs[slug] = person_id
+        return slug
+
+    def attach_keys(self, person_id: str, record: PersonRecord, matched_by: str) -> None:
+        """Add the record's emails and phones that nobody holds yet, and its provenance."""
+        for address, kind, status in record.emails:
+            if address in self.owners.emails or address in self.emails:
+                continue
+            self.emails[address] = person_id
+            self.email_rows.append(
+                {
+                    "email": address,
+                    "person_id": person_id,
+                    "status": status,
+                    "kind": kind,
+                    "verified_at": None,
+                }
+            )
+        for e164, kind in record.phones:
+            if (person_id, e164) in self.has_phone or person_id in self.owners.phones.get(e164, ()):
+                continue
+            self.has_phone.add((person_id, e164))
+            self.phones[e164][person_id] = match.PhoneHolder(record.name_key, record.linkedin_slug)
+            self.phone_rows.append({"person_id": person_id, "e164": e164, "kind": kind})
+        self.records.setdefault(record.source_record_id, person_id)
+        self.source_rows.append(
+            {
+                "person_id": person_id,
+                "source": self.source,
+                "source_record_id": record.source_record_id,
+                "matched_by": matched_by,
+                "imported_at": self.now,
+            }
+        )
+
+    async def write(self, session: AsyncSession) -> None:
+        if self.new:
+            await insert_rows(session, PEOPLE, list(self.new.values()))
+        if self.fills:
+            await session.execute(_PERSON_FILL, self.fills)
+        await insert_ignoring_conflicts(session, EMAILS, self.email_rows)
+        await insert_ignoring_conflicts(session, PHONES, self.phone_rows)
+        await insert_ignoring_conflicts(session, SOURCES, self.source_rows)
+
+
+async def upsert_people(
+    session: AsyncSession,
+    records: Sequence[PersonRecord],
+    *,
+    source: str,
+    synthetic: bool = False,
+) -> list[RowOutcome]:
+    """Create or merge people, in order; one outcome per record.
+
+    A record joins a catalog person by an exact key (this source's record id, an email,
+    the LinkedIn slug, a phone only one person has) or by name within the same company,
+    else an earlier record of the batch the same way, else it becomes a new person.
+    """
+    now = utcnow()
+    suppressed = await _suppressed_people(session, records)
+    live = [record for record, hidden in zip(records, suppressed, strict=True) if not hidden]
+    companies = await _company_batch(
+        session,
+        (record.company for record in live if record.company is not None),
+        source=source,
+        synthetic=synthetic,
+        now=now,
+    )
+    company_ids = [
+        _resolve_ref(companies, record.company) if record.company is not None else None
+        for record in live
+    ]
+    batch = _PeopleBatch(
+        source=source,
+        synthetic=synthetic,
+        now=now,
+        owners=await match.key_owners(
+            session,
+            emails={address for record in live for address, _, _ in record.emails},
+            slugs={record.linkedin_slug for record in live if record.linkedin_slug},
+            phones={e164 for record in live for e164, _ in record.phones},
+        ),
+        records=await _source_records(
+            session, source=source, record_ids={record.source_record_id for record in live}
+        ),
+    )
+    exact = [batch.catalog_match(record) for record in live]
+    fuzzy = await _fuzzy_candidates(session, live, company_ids, exact, created=companies.new)
+    resolved = iter(zip(live, company_ids, exact, fuzzy, strict=True))
+    outcomes: list[RowOutcome] = []
+    for hidden in suppressed:
+        if hidden:
+            outcomes.append(RowOutcome(status="suppressed"))
+            continue
+        record, company_id, found, similar = next(resolved)
+        found = found or batch.batch_match(record, company_id) or similar
+        if found is None:
+            person_id = batch.create(record, company_id)
+            batch.attach_keys(person_id, record, "created")
+            outcomes.append(RowOutcome(status="created", id=person_id))
+            continue
+        person_id, how = found
+        batch.merge(person_id, record, company_id)
+        batch.attach_keys(person_id, record, how)
+        outcomes.append(RowOutcome(status="merged", id=person_id, matched_by=how))
+    await companies.write(session)
+    await batch.write(session)
+    return outcomes
+
+
+async def _source_records(
+    session: AsyncSession, *, source: str, record_ids: Iterable[str]
+) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for chunk in chunks(record_ids):
+        rows = await session.execute(
+            sa.select(SOURCES.c.source_record_id, SOURCES.c.person_id).where(
+                SOURCES.c.source == source, among(session, SOURCES.c.source_record_id, chunk)
+            )
+        )
+        found.update((record_id, person_id) for record_id, person_id in rows)
+    return found
+
+
+async def _fuzzy_candidates(
+    session: AsyncSession,
+    records: Sequence[PersonRecord],
+    company_ids: Sequence[str | None],
+    exact: Sequence[tuple[str, str] | None],
+    *,
+    created: Collection[str],
+) -> list[tuple[str, str] | None]:
+    """A catalog person of the same company with a matching name, for inexact records.
+
+    Companies the batch ``created`` have nobody in the catalog yet.
+    """
+    wanted = [
+        (index, company_id)
+        for index, company_id in enumerate(company_ids)
+        if company_id is not None and exact[index] is None
+    ]
+    found: list[tuple[str, str] | None] = [None] * len(records)
+    if not wanted:
+        return found
+    staff = await match.people_by_company(
+        session, {company_id for _, company_id in wanted if company_id not in created}
+    )
+    names = await match.match_names(
+        session,
+        [
+            match.NameQuery(
+                key=records[index].name_key,
+                colleagues=staff.get(company_id, ()),
+                linkedin_slug=records[index].linkedin_slug,
+                emails=[address for address, _, _ in records[index].emails],
+            )
+            for index, company_id in wanted
+        ],
+    )
+    for (index, _), best in zip(wanted, names, strict=True):
+        if best is not None:
+            found[index] = (best[0], "name_company")
+    return found
+
+
+# Openings -------------------------------------------------------------------------------
+
+_OPENING_FILLED = (
+    "seniority",
+    "department",
+    "city",
+    "region",
+    "country",
+    "posted_at",
+    "url",
+    "linkedin_job_id",
+)
+_OPENING_GROUPS = (("city", "region", "country"),)
+_OPENING_FILL = _fill_statement(OPENINGS, _OPENING_FILLED, _OPENING_GROUPS)
+
+
+async def upsert_openings(
+    session: AsyncSession,
+    records: Sequence[OpeningRecord],
+    *,
+    source: str,
+    synthetic: bool = False,
+) -> list[RowOutcome]:
+    """Create or merge job openings: one per LinkedIn job id, URL, or company+title+date.
+
+    A company the catalog lacks is created from what the row says of it.
+    """
+    now = utcnow()
+    companies = await _company_batch(
+        session, (record.company for record in records), source=source, synthetic=synthetic, now=now
+    )
+    company_ids = [_resolve_ref(companies, record.company) for record in records]
+    known = await _known_openings(session, records, company_ids)
+    new: dict[str, dict[str, Any]] = {}
+    fills: list[dict[str, Any]] = []
+    outcomes: list[RowOutcome] = []
+    for record, company_id in zip(records, company_ids, strict=True):
+        found = known.find(record, company_id)
+        values = {name: getattr(record, name) for name in _OPENING_FILLED}
+        values["url"] = record.url if record.url not in known.by_url else None
+        values["linkedin_job_id"] = (
+            record.linkedin_job_id if record.linkedin_job_id not in known.by_job else None
+        )
+        if found is None:
+            opening_id = new_id("opn")
+            row: dict[str, Any] = dict.fromkeys(_OPENING_COLUMNS)
+            row.update(values)
+            row.update(
+                id=opening_id,
+                company_id=company_id,
+                title=record.title,
+                source=source,
+                synthetic=synthetic,
+                created_at=now,
+                updated_at=now,
+            )
+            new[opening_id] = row
+            known.add(opening_id, row)
+            outcomes.append(RowOutcome(status="created", id=opening_id))
+            continue
+        opening_id, how = found
+        if opening_id in new:
+            _fill_missing(new[opening_id], values, _OPENING_GROUPS)
+        else:
+            fills.append({f"v_{name}": value for name, value in values.items()})
+            fills[-1].update(v_id=opening_id, v_now=now)
+        known.add(opening_id, {**values, "company_id": company_id, "title": record.title})
+        outcomes.append(RowOutcome(status="merged", id=opening_id, matched_by=how))
+    await companies.write(session)
+    if new:
+        await insert_rows(session, OPENINGS, list(new.values()))
+    if fills:
+        await session.execute(_OPENING_FILL, fills)
+    return outcomes
+
+
+@dataclass(slots=True)
+class _KnownOpenings:
+    by_job: dict[str, str] = field(default_factory=dict)
+    by_url: dict[str, str] = field(default_factory=dict)
+    by_posting: dict[tuple[str, str, Any], str] = field(default_factory=dict)
+
+    def find(self, record: OpeningRecord, company_id: str) -> tuple[str, str] | None:
+        if record.linkedin_job_id and record.linkedin_job_id in self.by_job:
+            return self.by_job[record.linkedin_job_id], "linkedin_job"
+        if record.url and record.url in self.by_url:
+            return self.by_url[record.url], "url"
+        posting = (company_id, record.title.casefold(), record.posted_at)
+        if posting in self.by_posting:
+            return self.by_posting[posting], "title"
+        return None
+
+    def add(self, opening_id: str, row: Mapping[str, Any]) -> None:
+        if row.get("linkedin_job_id"):
+            self.by_job.setdefault(row["linkedin_job_id"], opening_id)
+        if row.get("url"):
+            self.by_url.setdefault(row["url"], opening_id)
+        posting = (row["company_id"], row["title"].casefold(), row.get("posted_at"))
+        self.by_posting.setdefault(posting, opening_id)
+
+
+async def _known_openings(
+    session: AsyncSession, records: Sequence[OpeningRecord], company_ids: Sequence[str]
+) -> _KnownOpenings:
+    known = _KnownOpenings()
+    columns = (
+        OPENINGS.c.id,
+        OPENINGS.c.company_id,
+        OPENINGS.c.title,
+        OPENINGS.c.posted_at,
+        OPENINGS.c.url,
+        OPENINGS.c.linkedin_job_id,
+    )
+    lookups = (
+        (OPENINGS.c.linkedin_job_id, {r.linkedin_job_id for r in records if r.linkedin_job_id}),
+        (OPENINGS.c.url, {r.url for r in records if r.url}),
+        (OPENINGS.c.company_id, set(company_ids)),
+    )
+    for column, values in lookups:
+        for chunk in chunks(values):
+            rows = await session.execute(sa.select(*columns).where(among(session, column, chunk)))
+            for row in rows.mappings():
+                known.add(row["id"], dict(row))
+    return known
+
+
+# Helpers --------------------------------------------------------------------------------
+
+
+async def insert_rows(
+    session: AsyncSession,
+    table: sa.Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    ignore_conflicts: bool = False,
+) -> None:
+    """One ``executemany`` straight to the driver; every row has the same keys.
+
+    SQLAlchemy's per-value bind processing costs more than SQLite's insert itself at
+    import sizes, so the two conversions it would make are done here: datetimes to
+    SQLite's stored text (what ``UTCDateTime`` writes), the rest as the driver takes it.
+    """
+    if not rows:
+        return
+    connection = await session.connection()
+    dialect = connection.dialect
+    columns = list(rows[0])
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)})"
+        f" VALUES ({', '.join([mark] * len(columns))})"
+        + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+    )
+    moments = [
+        index for index, name in enumerate(columns) if isinstance(table.c[name].type, UTCDateTime)
+    ]
+    pick = operator.itemgetter(*columns)
+    if len(columns) == 1:
+        raise ValueError("insert_rows needs rows of two columns or more")
+    if dialect.name != "sqlite" or not moments:
+        await connection.exec_driver_sql(sql, [pick(row) for row in rows])
+        return
+    texts: dict[Any, str] = {}
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        record = list(pick(row))
+        for index in moments:
+            moment = record[index]
+            if moment is not None:
+                text = texts.get(moment)
+                if text is None:
+                    text = texts[moment] = _sqlite_datetime(moment)
+                record[index] = text
+        values.append(tuple(record))
+    await connection.exec_driver_sql(sql, values)
+
+
+def _sqlite_datetime(moment: Any) -> str:
+    # SQLAlchemy's SQLite DATETIME text, in UTC without an offset, as UTCDateTime stores it.
+    return str(moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+
+
+async def insert_ignoring_conflicts(
+    session: AsyncSession, table: sa.Table, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    await insert_rows(session, table, rows, ignore_conflicts=True)
+
+
+def chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    items = list(values)
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+UPSERTS: dict[Kind, Callable[..., Awaitable[list[RowOutcome]]]] = {
+    "people": upsert_people,
+    "companies": upsert_companies,
+    "openings": upsert_openings,
+}

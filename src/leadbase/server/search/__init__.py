@@ -1,0 +1,1 @@
+"""Search over the catalog: filters, full text, keyset pages, counts, previews."""

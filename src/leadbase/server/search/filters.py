@@ -1,0 +1,195 @@
+"""Which filters each mode allows, and what the full-text index is asked for each filter.
+
+Filters only the catalog can answer (its full-text keywords, its ids, what it knows of
+emails, phones and freshness) are database-only; a live source would take the rest.
+Filters the index does not hold (ids, domains, dates, has_email) are plain SQL conditions
+in the service; every other filter becomes part of one full-text :class:`Match`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from leadbase.server.catalog import normalize
+from leadbase.server.errors import (
+    InvalidParameter,
+    NotEntitled,
+    UnsupportedFilter,
+    UpstreamUnavailable,
+)
+from leadbase.server.search.fulltext import AllOf, AnyOf, Clause, Facet, Match, Words, words
+from leadbase.server.search.schemas import (
+    CompanyFilters,
+    Filters,
+    Location,
+    LocationFilter,
+    Mode,
+    OpeningFilters,
+    PeopleFilters,
+)
+
+Kind = Literal["people", "companies", "openings"]
+
+DATABASE_ONLY: Mapping[Kind, frozenset[str]] = {
+    "people": frozenset({"keywords", "company_ids", "has_email", "has_phone", "updated_since"}),
+    "companies": frozenset({"keywords", "founded_from", "founded_to"}),
+    "openings": frozenset({"keywords", "company_ids"}),
+}
+
+# Facet letters, as migration 0004 indexes them.
+SENIORITY, DEPARTMENT, COUNTRY, REGION, CITY, INDUSTRY, HEADCOUNT = "sdcryih"
+# Fields of the text index (see service.LAYOUTS).
+TEXT, TITLE, NAME = "text", "title", "name"
+
+
+def given(filters: Filters) -> list[str]:
+    """The names of the filters that are set, in declaration order."""
+    return [name for name in filters.__struct_fields__ if getattr(filters, name) is not None]
+
+
+def check_mode(kind: Kind, mode: Mode, filters: Filters, *, entitlements: frozenset[str]) -> None:
+    """Refuse what ``mode`` can't serve, before anything is reserved.
+
+    400 unsupported_filter naming every filter the mode doesn't allow; then, in realtime,
+    403 not_entitled without the plan's realtime feature, else 503 upstream_unavailable:
+    no live source is configured yet, so realtime answers nothing and charges nothing.
+    """
+    if mode == "database":
+        return
+    refused = [name for name in given(filters) if name in DATABASE_ONLY[kind]]
+    if refused:
+        raise UnsupportedFilter(
+            f"{', '.join(refused)} cannot be used in {mode} mode; use mode database.",
+            param=f"filters.{refused[0]}",
+            details={f"filters.{name}": f"not available in {mode} mode" for name in refused},
+        )
+    if "realtime" not in entitlements:
+        raise NotEntitled(
+            "mode realtime needs the realtime feature, which this plan does not include.",
+            param="mode",
+            details={"entitlement": "realtime"},
+        )
+    raise UpstreamUnavailable(
+        "Realtime search has no live source configured yet; nothing was charged. Use mode database."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Criteria:
+    """A search's filters as the service runs them."""
+
+    # What the full-text index must (not) hold; None when no such filter is set.
+    match: Match | None
+    # The registrable domains of the (company) domain filter, normalized.
+    domains: tuple[str, ...] | None = None
+
+
+def criteria(kind: Kind, filters: Filters) -> Criteria:
+    """The filters compiled, or one 400 invalid_parameter naming every unusable value."""
+    build = _Builder()
+    if isinstance(filters, PeopleFilters):
+        build.text("keywords", TEXT, filters.keywords)
+        build.phrases("job_titles", TITLE, filters.job_titles)
+        build.phrases("exclude_job_titles", TITLE, filters.exclude_job_titles, exclude=True)
+        build.facets(SENIORITY, filters.seniorities)
+        build.facets(DEPARTMENT, filters.departments)
+        build.locations(filters.locations)
+        build.locations(filters.exclude_locations, exclude=True)
+        build.facets(INDUSTRY, filters.company_industries)
+        build.facets(HEADCOUNT, filters.company_headcounts)
+        domains = build.domains("company_domains", filters.company_domains)
+    elif isinstance(filters, CompanyFilters):
+        build.text("keywords", TEXT, filters.keywords)
+        build.phrases("names", NAME, filters.names)
+        build.facets(INDUSTRY, filters.industries)
+        build.facets(HEADCOUNT, filters.headcounts)
+        build.locations(filters.locations)
+        build.locations(filters.exclude_locations, exclude=True)
+        domains = build.domains("domains", filters.domains)
+        build.founded(filters.founded_from, filters.founded_to)
+    else:
+        assert isinstance(filters, OpeningFilters)
+        build.text("keywords", TEXT, filters.keywords)
+        build.phrases("titles", TITLE, filters.titles)
+        build.facets(SENIORITY, filters.seniorities)
+        build.facets(DEPARTMENT, filters.departments)
+        build.locations(filters.locations)
+        build.locations(filters.exclude_locations, exclude=True)
+        domains = build.domains("company_domains", filters.company_domains)
+    if build.errors:
+        first = next(iter(build.errors))
+        raise InvalidParameter(
+            f"{len(build.errors)} filter value(s) cannot be searched: {', '.join(build.errors)}",
+            param=first,
+            details=build.errors,
+        )
+    match = Match(tuple(build.required), tuple(build.excluded))
+    return Criteria(match=match if match.required or match.excluded else None, domains=domains)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.required: list[Clause] = []
+        self.excluded: list[Clause] = []
+        self.errors: dict[str, str] = {}
+
+    def _add(self, clause: Clause, *, exclude: bool) -> None:
+        (self.excluded if exclude else self.required).append(clause)
+
+    def text(self, name: str, field: str, value: str | None) -> None:
+        if value is None:
+            return
+        found = words(value)
+        if not found:
+            self.errors[f"filters.{name}"] = "holds no letters or digits"
+        else:
+            self._add(Words(field, found), exclude=False)
+
+    def phrases(
+        self, name: str, field: str, values: Sequence[str] | None, *, exclude: bool = False
+    ) -> None:
+        if values is None:
+            return
+        clauses: list[Clause] = []
+        for index, value in enumerate(values):
+            found = words(value)
+            if not found:
+                self.errors[f"filters.{name}[{index}]"] = "holds no letters or digits"
+            clauses.append(Words(field, found))
+        self._add(AnyOf(tuple(clauses)), exclude=exclude)
+
+    def facets(self, letter: str, values: Sequence[str] | None) -> None:
+        if values is not None:
+            self._add(AnyOf(tuple(Facet(letter, value) for value in values)), exclude=False)
+
+    def locations(self, values: Sequence[LocationFilter] | None, *, exclude: bool = False) -> None:
+        if values is not None:
+            self._add(AnyOf(tuple(_location(value) for value in values)), exclude=exclude)
+
+    def domains(self, name: str, values: Sequence[str] | None) -> tuple[str, ...] | None:
+        if values is None:
+            return None
+        found: list[str] = []
+        for index, value in enumerate(values):
+            registrable = normalize.domain(value)
+            if registrable is None:
+                self.errors[f"filters.{name}[{index}]"] = "not a domain name"
+            elif registrable not in found:
+                found.append(registrable)
+        return tuple(found)
+
+    def founded(self, start: int | None, end: int | None) -> None:
+        if start is not None and end is not None and start > end:
+            self.errors["filters.founded_to"] = "must not be before founded_from"
+
+
+def _location(value: LocationFilter) -> Clause:
+    place = Location(country=value) if isinstance(value, str) else value
+    parts = [
+        Facet(letter, part)
+        for letter, part in ((COUNTRY, place.country), (REGION, place.region), (CITY, place.city))
+        if part is not None
+    ]
+    return parts[0] if len(parts) == 1 else AllOf(tuple(parts))

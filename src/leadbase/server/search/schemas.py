@@ -1,0 +1,264 @@
+"""Search request bodies (mode, filters, limit, cursor) and the shapes only search answers.
+
+Search results themselves are the catalog's PersonOut, CompanyOut and OpeningOut.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+
+from leadbase.server.catalog.schemas import CompanySummary, LocationOut
+
+Mode = Literal["database", "realtime"]
+ModeField = Annotated[
+    Mode,
+    msgspec.Meta(
+        description="database answers from the catalog; realtime would reach live sources"
+        " (none is configured yet: 503 upstream_unavailable for an entitled plan)."
+    ),
+]
+# The catalog's vocabularies (catalog.titles, catalog.normalize); a test pins them equal.
+Seniority = Literal[
+    "owner",
+    "founder",
+    "c_suite",
+    "partner",
+    "vp",
+    "head",
+    "director",
+    "manager",
+    "senior",
+    "entry",
+    "intern",
+]
+Department = Literal[
+    "executive",
+    "engineering",
+    "sales",
+    "marketing",
+    "finance",
+    "hr",
+    "operations",
+    "product",
+    "design",
+    "legal",
+    "it",
+    "support",
+    "data",
+    "education",
+    "medical",
+    "consulting",
+    "other",
+]
+HeadcountRange = Literal[
+    "1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001-10000", "10001+"
+]
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 2500
+MAX_PREVIEW_LIMIT = 25
+MAX_VALUES = 100
+
+# PostgreSQL text cannot hold NUL: refused here rather than failing in the database.
+_NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=_NO_NUL)]
+Keywords = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=200,
+        pattern=_NO_NUL,
+        description="Words that must all appear (as word prefixes, ignoring case and"
+        " accents) in the record's text fields.",
+    ),
+]
+CountryCode = Annotated[
+    str, msgspec.Meta(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code.")
+]
+Since = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+Year = Annotated[int, msgspec.Meta(ge=1000, le=9999)]
+
+
+class Location(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Matches when every part given matches (case-insensitively, for ASCII letters)."""
+
+    country: CountryCode | None = None
+    region: Text | None = None
+    city: Text | None = None
+
+    def __post_init__(self) -> None:
+        if self.country is None and self.region is None and self.city is None:
+            raise ValueError("a location needs a country, a region or a city")
+
+
+# A bare string is a country code: "US" is {"country": "US"}.
+LocationFilter = CountryCode | Location
+
+TitleList = Annotated[
+    list[Text],
+    msgspec.Meta(
+        min_length=1,
+        max_length=MAX_VALUES,
+        description="Any of these; a title matches when it holds every word given, each as"
+        ' a word prefix ("vp sales" matches "VP of Sales").',
+    ),
+]
+TextList = Annotated[list[Text], msgspec.Meta(min_length=1, max_length=MAX_VALUES)]
+IdList = Annotated[
+    list[Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=_NO_NUL)]],
+    msgspec.Meta(min_length=1, max_length=MAX_VALUES),
+]
+SeniorityList = Annotated[list[Seniority], msgspec.Meta(min_length=1, max_length=MAX_VALUES)]
+DepartmentList = Annotated[list[Department], msgspec.Meta(min_length=1, max_length=MAX_VALUES)]
+HeadcountList = Annotated[list[HeadcountRange], msgspec.Meta(min_length=1, max_length=MAX_VALUES)]
+LocationList = Annotated[
+    list[LocationFilter],
+    msgspec.Meta(
+        min_length=1,
+        max_length=MAX_VALUES,
+        description='Any of these: a country code ("US") or {country, region, city}.',
+    ),
+]
+IndustryList = Annotated[
+    list[Text],
+    msgspec.Meta(
+        min_length=1,
+        max_length=MAX_VALUES,
+        description="Any of these industries, matched whole (ASCII case-insensitive).",
+    ),
+]
+
+
+class PeopleFilters(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    job_titles: TitleList | None = None
+    exclude_job_titles: TitleList | None = None
+    seniorities: SeniorityList | None = None
+    departments: DepartmentList | None = None
+    locations: LocationList | None = None
+    exclude_locations: LocationList | None = None
+    company_ids: IdList | None = None
+    company_domains: TextList | None = None
+    company_industries: IndustryList | None = None
+    company_headcounts: HeadcountList | None = None
+    # An email whose status is not "invalid" / any phone.
+    has_email: bool | None = None
+    has_phone: bool | None = None
+    # Matched against the full name, the title and the company's name.
+    keywords: Keywords | None = None
+    updated_since: Since | None = None
+
+
+class CompanyFilters(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    # Any of these names, each matched like a title (every word, as a word prefix).
+    names: TitleList | None = None
+    domains: TextList | None = None
+    industries: IndustryList | None = None
+    headcounts: HeadcountList | None = None
+    locations: LocationList | None = None
+    exclude_locations: LocationList | None = None
+    founded_from: Year | None = None
+    founded_to: Year | None = None
+    # Matched against the name and the description.
+    keywords: Keywords | None = None
+
+
+class OpeningFilters(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    titles: TitleList | None = None
+    company_ids: IdList | None = None
+    company_domains: TextList | None = None
+    locations: LocationList | None = None
+    exclude_locations: LocationList | None = None
+    posted_since: Since | None = None
+    seniorities: SeniorityList | None = None
+    departments: DepartmentList | None = None
+    # Matched against the title and the company's name.
+    keywords: Keywords | None = None
+
+
+Filters = PeopleFilters | CompanyFilters | OpeningFilters
+
+# limit is checked by the service (400 limit_out_of_range), not by the decoder: its range
+# is stated in the document only.
+Limit = Annotated[
+    int,
+    msgspec.Meta(
+        description="1 to 2500 results per page (default 25).",
+        extra_json_schema={"minimum": 1, "maximum": MAX_LIMIT},
+    ),
+]
+Cursor = Annotated[
+    str, msgspec.Meta(max_length=500, description="meta.next_cursor of the previous page.")
+]
+
+
+class PeopleSearch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    mode: ModeField = "database"
+    filters: PeopleFilters = msgspec.field(default_factory=PeopleFilters)
+    limit: Limit = DEFAULT_LIMIT
+    cursor: Cursor | None = None
+
+
+class CompanySearch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    mode: ModeField = "database"
+    filters: CompanyFilters = msgspec.field(default_factory=CompanyFilters)
+    limit: Limit = DEFAULT_LIMIT
+    cursor: Cursor | None = None
+
+
+class OpeningSearch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    mode: ModeField = "database"
+    filters: OpeningFilters = msgspec.field(default_factory=OpeningFilters)
+    limit: Limit = DEFAULT_LIMIT
+    cursor: Cursor | None = None
+
+
+class PeopleCount(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    mode: ModeField = "database"
+    filters: PeopleFilters = msgspec.field(default_factory=PeopleFilters)
+
+
+class CompanyCount(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    mode: ModeField = "database"
+    filters: CompanyFilters = msgspec.field(default_factory=CompanyFilters)
+
+
+class OpeningCount(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    mode: ModeField = "database"
+    filters: OpeningFilters = msgspec.field(default_factory=OpeningFilters)
+
+
+class PeoplePreview(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    filters: PeopleFilters = msgspec.field(default_factory=PeopleFilters)
+    limit: Annotated[
+        int,
+        msgspec.Meta(
+            description="1 to 25 (default 10).",
+            extra_json_schema={"minimum": 1, "maximum": MAX_PREVIEW_LIMIT},
+        ),
+    ] = 10
+
+
+# Responses ------------------------------------------------------------------------------
+
+
+class Count(msgspec.Struct, kw_only=True):
+    count: int
+
+
+class PersonPreview(msgspec.Struct, kw_only=True):
+    """A search result with what identifies or reaches the person left out: no id, no
+    email, phone or LinkedIn URL, the last name cut to its initial."""
+
+    first_name: str | None
+    # "S." for Smith.
+    last_initial: str | None
+    title: str | None
+    seniority: str | None
+    department: str | None
+    company: CompanySummary | None
+    location: LocationOut
+    has_email: bool
+    has_phone: bool

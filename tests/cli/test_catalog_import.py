@@ -1,0 +1,154 @@
+"""``leadbase catalog import`` and ``leadbase catalog suppress``, run as an operator would."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from tests.cli.cli import assert_failed, assert_failed_json, invoke, invoke_json
+from tests.server.credits.support import rows
+
+HEADER = ["Record ID", "First Name", "Last Name", "Email", "Company", "Company Domain"]
+
+
+def people_csv(path: Path, count: int, *, bad: tuple[int, ...] = ()) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(count):
+            email = "broken" if i in bad else f"p{i}@acme.com"
+            writer.writerow([f"r{i}", f"First{i}", f"Last{i}", email, "Acme Inc.", "acme.com"])
+    return path
+
+
+def test_import_prints_its_summary_as_json(database_url: str, tmp_path: Path) -> None:
+    path = people_csv(tmp_path / "people.csv", 5, bad=(2,))
+    summary = invoke_json("catalog", "import", str(path), "--database-url", database_url)
+    assert {k: summary[k] for k in ("kind", "source", "rows", "created", "merged", "failed")} == {
+        "kind": "people",
+        "source": "people.csv",
+        "rows": 5,
+        "created": 4,
+        "merged": 0,
+        "failed": 1,
+    }
+    assert summary["errors_file"] == str(path) + ".errors.csv"
+    with open(summary["errors_file"], encoding="utf-8", newline="") as handle:
+        (failure,) = list(csv.DictReader(handle))
+    assert (failure["row"], failure["column"], failure["value"]) == ("4", "Email", "broken")
+    assert rows(database_url, "SELECT count(*) AS n FROM people") == [{"n": 4}]
+
+
+def test_import_prints_a_readable_summary(database_url: str, tmp_path: Path) -> None:
+    path = people_csv(tmp_path / "people.csv", 3)
+    result = invoke(
+        "catalog", "import", str(path), "--source", "hubspot", "--database-url", database_url
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Imported {path} as people (source hubspot)" in result.stdout
+    assert "created" in result.stdout and "rows/s" in result.stdout
+    assert rows(database_url, "SELECT DISTINCT source FROM people") == [{"source": "hubspot"}]
+
+
+def test_a_kind_given_on_the_command_line_is_checked_against_the_headers(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = people_csv(tmp_path / "people.csv", 2)
+    result = invoke(
+        "catalog",
+        "import",
+        str(path),
+        "--kind",
+        "openings",
+        "--database-url",
+        database_url,
+        "--json",
+    )
+    error = assert_failed_json(result, "invalid_csv_format")
+    assert error["param"] == "columns"
+
+
+def test_a_file_that_is_not_utf8_fails_with_invalid_csv_format(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(",".join(HEADER).encode() + b"\nr1,Ren\xe9,Dupont,r@acme.com,Acme,acme.com\n")
+    assert_failed(
+        invoke("catalog", "import", str(path), "--database-url", database_url),
+        "invalid_csv_format",
+    )
+    assert rows(database_url, "SELECT count(*) AS n FROM people") == [{"n": 0}]
+
+
+def test_no_resume_starts_over_despite_a_checkpoint(database_url: str, tmp_path: Path) -> None:
+    path = people_csv(tmp_path / "people.csv", 4)
+    checkpoint = Path(str(path) + ".leadbase-checkpoint")
+    checkpoint.write_text('{"stale": true}')
+    stale = invoke("catalog", "import", str(path), "--database-url", database_url, "--json")
+    assert assert_failed_json(stale, "invalid_parameter")["param"] == "resume"
+    summary = invoke_json(
+        "catalog",
+        "import",
+        str(path),
+        "--no-resume",
+        "--batch-rows",
+        "3",
+        "--database-url",
+        database_url,
+    )
+    assert (summary["rows"], summary["created"], summary["resumed_after_row"]) == (4, 4, None)
+    assert not checkpoint.exists()
+
+
+def test_suppress_deletes_the_person_and_reports_the_keys(
+    database_url: str, tmp_path: Path
+) -> None:
+    invoke_json(
+        "catalog", "import", str(people_csv(tmp_path / "p.csv", 2)), "--database-url", database_url
+    )
+    result = invoke_json(
+        "catalog",
+        "suppress",
+        "--email",
+        "P0@acme.com",
+        "--reason",
+        "asked",
+        "--database-url",
+        database_url,
+    )
+    assert result == {
+        "keys": [{"kind": "email", "value": "p0@acme.com"}],
+        "deleted_people": 1,
+    }
+    assert rows(database_url, "SELECT full_name FROM people") == [{"full_name": "First1 Last1"}]
+    again = invoke_json(
+        "catalog", "import", str(tmp_path / "p.csv"), "--database-url", database_url
+    )
+    assert (again["suppressed"], again["merged"]) == (1, 1)
+
+
+def test_suppress_prints_what_it_did(database_url: str) -> None:
+    result = invoke(
+        "catalog", "suppress", "--domain", "https://acme.com/", "--database-url", database_url
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Deleted 0 people; suppressed 1 key(s):\n  domain   acme.com\n"
+
+
+def test_suppress_needs_a_usable_key(database_url: str) -> None:
+    assert_failed(
+        invoke("catalog", "suppress", "--database-url", database_url), "at_least_one_required"
+    )
+    error = assert_failed_json(
+        invoke(
+            "catalog",
+            "suppress",
+            "--linkedin",
+            "https://x.com/in/a",
+            "--database-url",
+            database_url,
+            "--json",
+        ),
+        "invalid_linkedin_url",
+    )
+    assert error["details"] == {"linkedin_url": "expected https://www.linkedin.com/in/<slug>"}

@@ -1,0 +1,278 @@
+"""POST /v1/admin/catalog/people|companies|openings over HTTP on both databases: per-row
+results, validation before any write, limits, the catalog:write scope, no billing."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from leadbase.server.auth.keys import SCOPES
+from tests.envelopes import assert_error
+from tests.factories import Tenant, make_key
+from tests.server.credits.support import execute, rows
+
+PEOPLE = "/v1/admin/catalog/people"
+COMPANIES = "/v1/admin/catalog/companies"
+OPENINGS = "/v1/admin/catalog/openings"
+
+Client = TestClient[Litestar]
+
+
+def post(client: Client, tenant: Tenant, path: str, body: Any, **headers: str) -> Any:
+    return client.post(path, json=body, headers={**tenant.headers, **headers})
+
+
+def count(tenant: Tenant, table: str) -> int:
+    return int(rows(tenant.database_url, f"SELECT count(*) AS n FROM {table}")[0]["n"])
+
+
+def test_people_are_created_and_merged_with_a_result_per_row(
+    client: Client, tenant: Tenant
+) -> None:
+    response = post(
+        client,
+        tenant,
+        PEOPLE,
+        {
+            "source": "partner-feed",
+            "rows": [
+                {
+                    "row_ref": "a",
+                    "first_name": "Jane",
+                    "last_name": "Doe",
+                    "email": "jane@acme.com",
+                    "company_domain": "acme.com",
+                },
+                {"row_ref": "b", "full_name": "Max", "email": "nope", "phone": "12"},
+                {"row_ref": "c", "full_name": "Jane Doe", "email": "JANE@acme.com", "title": "CTO"},
+            ],
+        },
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {"data", "meta"}
+    # Not metered: no credits_charged in meta.
+    assert body["meta"] == {"request_id": response.headers["x-request-id"]}
+    jane_id = body["data"]["results"][0]["id"]
+    assert jane_id.startswith("per_")
+    assert body["data"] == {
+        "summary": {"total": 3, "created": 1, "merged": 1, "suppressed": 0, "invalid": 1},
+        "results": [
+            {
+                "row_ref": "a",
+                "status": "created",
+                "id": jane_id,
+                "matched_by": None,
+                "errors": None,
+            },
+            {
+                "row_ref": "b",
+                "status": "invalid",
+                "id": None,
+                "matched_by": None,
+                "errors": {
+                    "email": "not a valid email address",
+                    "phone": "not a valid phone number (use +<country code> or give the country)",
+                },
+            },
+            {
+                "row_ref": "c",
+                "status": "merged",
+                "id": jane_id,
+                "matched_by": "email",
+                "errors": None,
+            },
+        ],
+    }
+    assert rows(tenant.database_url, "SELECT full_name, title, source FROM people") == [
+        {"full_name": "Jane Doe", "title": "CTO", "source": "partner-feed"}
+    ]
+    # Never billed: nothing on the ledger, no usage.
+    assert count(tenant, "credit_entries") == 0
+    assert count(tenant, "usage_events") == 0
+
+
+def test_a_person_with_a_suppressed_key_is_reported_and_skipped(
+    client: Client, tenant: Tenant
+) -> None:
+    execute(
+        tenant.database_url,
+        "INSERT INTO suppressions (kind, value, created_at) VALUES ('email', 'gone@acme.com', :t)",
+        t="2024-01-01 00:00:00",
+    )
+    response = post(
+        client,
+        tenant,
+        PEOPLE,
+        {"rows": [{"row_ref": "x", "full_name": "Gone Person", "email": "gone@acme.com"}]},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["results"] == [
+        {"row_ref": "x", "status": "suppressed", "id": None, "matched_by": None, "errors": None}
+    ]
+    assert count(tenant, "people") == 0
+
+
+def test_companies_and_openings_have_their_own_routes(client: Client, tenant: Tenant) -> None:
+    companies = post(
+        client,
+        tenant,
+        COMPANIES,
+        {
+            "rows": [
+                {"row_ref": "1", "name": "Acme Inc.", "domain": "acme.com", "founded": 1999},
+                {
+                    "row_ref": "2",
+                    "name": "ACME",
+                    "website": "https://www.acme.com",
+                    "industry": "Software",
+                },
+            ]
+        },
+    )
+    assert companies.status_code == 200, companies.text
+    results = companies.json()["data"]["results"]
+    assert [(r["status"], r["matched_by"]) for r in results] == [
+        ("created", None),
+        ("merged", "domain"),
+    ]
+    openings = post(
+        client,
+        tenant,
+        OPENINGS,
+        {
+            "rows": [
+                {
+                    "row_ref": "j",
+                    "title": "CFO",
+                    "company_domain": "acme.com",
+                    "posted_at": "2024-05-01",
+                }
+            ]
+        },
+    )
+    assert openings.status_code == 200, openings.text
+    assert openings.json()["data"]["summary"] == {
+        "total": 1,
+        "created": 1,
+        "merged": 0,
+        "suppressed": 0,
+        "invalid": 0,
+    }
+    assert rows(tenant.database_url, "SELECT name, industry, founded FROM companies") == [
+        {"name": "Acme Inc.", "industry": "Software", "founded": 1999}
+    ]
+    assert rows(tenant.database_url, "SELECT company_id FROM openings") == [
+        {"company_id": results[0]["id"]}
+    ]
+
+
+def test_a_row_with_wrong_types_is_invalid_with_every_field_named(
+    client: Client, tenant: Tenant
+) -> None:
+    response = post(
+        client,
+        tenant,
+        COMPANIES,
+        {
+            "rows": [
+                {"row_ref": "1", "name": ["Acme"], "employees": 3},
+                {"row_ref": "2", "name": "Globex"},
+            ]
+        },
+    )
+    assert response.status_code == 200, response.text
+    first, second = response.json()["data"]["results"]
+    assert first == {
+        "row_ref": "1",
+        "status": "invalid",
+        "id": None,
+        "matched_by": None,
+        "errors": {"employees": "unknown field", "name": "Expected `str | null`, got `array`"},
+    }
+    assert second["status"] == "created"
+    assert rows(tenant.database_url, "SELECT name FROM companies") == [{"name": "Globex"}]
+
+
+def test_more_than_500_rows_is_bulk_limit_exceeded(client: Client, tenant: Tenant) -> None:
+    body = {"rows": [{"row_ref": str(i), "name": f"Company {i}"} for i in range(501)]}
+    assert_error(
+        post(client, tenant, COMPANIES, body),
+        400,
+        "bulk_limit_exceeded",
+        param="rows",
+        details={"rows": "501 rows; the limit is 500"},
+    )
+    assert count(tenant, "companies") == 0
+
+
+def test_no_rows_or_no_body_is_payload_is_empty(client: Client, tenant: Tenant) -> None:
+    assert_error(post(client, tenant, PEOPLE, {"rows": []}), 400, "payload_is_empty", param="rows")
+    assert_error(client.post(PEOPLE, content=b"", headers=tenant.headers), 400, "payload_is_empty")
+
+
+def test_rows_without_their_own_row_ref_fail_the_whole_call(client: Client, tenant: Tenant) -> None:
+    response = post(
+        client,
+        tenant,
+        PEOPLE,
+        {
+            "rows": [
+                {"row_ref": "a", "full_name": "Jane Doe", "email": "j@a.com"},
+                {"full_name": "X"},
+                {"row_ref": "a"},
+            ]
+        },
+    )
+    assert_error(
+        response,
+        400,
+        "invalid_parameter",
+        param="rows[1].row_ref",
+        details={
+            "rows[1].row_ref": "a string of 1 to 200 characters is required",
+            "rows[2].row_ref": "'a' is used by an earlier row",
+        },
+    )
+    assert count(tenant, "people") == 0
+
+
+def test_an_unknown_top_level_field_is_invalid_parameter(client: Client, tenant: Tenant) -> None:
+    assert_error(
+        post(client, tenant, PEOPLE, {"rows": [{"row_ref": "a"}], "dry_run": True}),
+        400,
+        "invalid_parameter",
+        details={"dry_run": "unknown field"},
+    )
+
+
+@pytest.mark.parametrize("path", [PEOPLE, COMPANIES, OPENINGS])
+def test_a_key_without_catalog_write_is_refused(client: Client, tenant: Tenant, path: str) -> None:
+    scopes = [scope for scope in SCOPES if scope != "catalog:write"]
+    _, secret = asyncio.run(make_key(tenant.database_url, org_id=tenant.org_id, scopes=scopes))
+    response = client.post(
+        path,
+        json={"rows": [{"row_ref": "a", "name": "Acme", "full_name": "A B"}]},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert_error(
+        response,
+        403,
+        "insufficient_scope",
+        details={"required": "catalog:write", "granted": sorted(scopes)},
+    )
+
+
+def test_an_idempotent_retry_replays_without_writing_again(client: Client, tenant: Tenant) -> None:
+    body = {"rows": [{"row_ref": "a", "full_name": "Jane Doe", "email": "jane@acme.com"}]}
+    first = post(client, tenant, PEOPLE, body, **{"Idempotency-Key": "feed-2024-05-01"})
+    again = post(client, tenant, PEOPLE, body, **{"Idempotency-Key": "feed-2024-05-01"})
+    assert first.status_code == again.status_code == 200
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    assert first.json()["data"]["results"][0]["status"] == "created"
+    assert count(tenant, "person_sources") == 1

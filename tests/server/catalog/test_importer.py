@@ -1,0 +1,336 @@
+"""CSV import on both databases: counts, the error report with exact row numbers, UTF-8
+and header checks before any write, and resuming an interrupted import."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from leadbase.server.catalog.importer import (
+    ImportSummary,
+    Progress,
+    checkpoint_path,
+    default_errors_path,
+    discard_checkpoint,
+    import_csv,
+)
+from leadbase.server.db import Database
+from leadbase.server.errors import InvalidCsvFormat, InvalidParameter
+from tests.server.credits.support import execute, rows
+
+HUBSPOT = [
+    "Record ID",
+    "First Name",
+    "Last Name",
+    "Email",
+    "Phone Number",
+    "Job Title",
+    "Company Name",
+    "Website URL",
+]
+
+
+def write_csv(path: Path, header: list[str], body: list[list[str]], *, bom: bool = False) -> Path:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(body)
+    return path
+
+
+def run_import(database_url: str, path: Path, **options: Any) -> ImportSummary:
+    async def run() -> ImportSummary:
+        database = Database(database_url)
+        try:
+            return await import_csv(database, path, **options)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+def contacts(count: int, *, start: int = 0) -> list[list[str]]:
+    return [
+        [
+            f"hs-{i}",
+            f"First{i}",
+            f"Last{i}",
+            f"person{i}@acme{i % 3}.com",
+            "",
+            "Account Executive",
+            f"Acme {i % 3} Inc.",
+            f"https://acme{i % 3}.com",
+        ]
+        for i in range(start, start + count)
+    ]
+
+
+def report(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def count(database_url: str, table: str) -> int:
+    return int(rows(database_url, f"SELECT count(*) AS n FROM {table}")[0]["n"])
+
+
+def test_a_crm_export_is_imported_with_its_counts(database_url: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(7))
+    summary = run_import(database_url, path)
+    assert summary.file == str(path)
+    assert (summary.kind, summary.source) == ("people", "people.csv")
+    assert (summary.rows, summary.created, summary.merged, summary.suppressed, summary.failed) == (
+        7,
+        7,
+        0,
+        0,
+        0,
+    )
+    assert summary.rows_per_second > 0
+    assert summary.errors_file is None and not default_errors_path(path).exists()
+    assert summary.resumed_after_row is None
+    assert summary.columns == {
+        "record_id": "Record ID",
+        "first_name": "First Name",
+        "last_name": "Last Name",
+        "email": "Email",
+        "phone": "Phone Number",
+        "title": "Job Title",
+        "company_name": "Company Name",
+        "company_domain": "Website URL",
+    }
+    assert count(database_url, "people") == 7
+    assert count(database_url, "companies") == 3
+    assert rows(database_url, "SELECT DISTINCT source FROM person_sources") == [
+        {"source": "people.csv"}
+    ]
+    assert not checkpoint_path(path).exists()
+
+
+def test_importing_again_merges_every_row(database_url: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(4))
+    run_import(database_url, path, batch_rows=3)
+    again = run_import(database_url, path, batch_rows=3)
+    assert (again.rows, again.created, again.merged) == (4, 0, 4)
+    assert count(database_url, "people") == 4
+
+
+def test_failed_rows_are_reported_with_their_spreadsheet_row_numbers(
+    database_url: str, tmp_path: Path
+) -> None:
+    body = contacts(5)
+    body[1][3] = "not-an-email"  # row 3
+    body[1][4] = "12"
+    body[2][5] = "Senior\nEngineer"  # row 4 spans two lines of the file
+    body[3][1:3] = ["", ""]  # row 5: no name
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
+    summary = run_import(database_url, path)
+    assert (summary.rows, summary.created, summary.failed) == (5, 3, 2)
+    assert summary.errors_file == str(default_errors_path(path))
+    lines = report(default_errors_path(path))
+    assert [(line["row"], line["column"], line["error"], line["value"]) for line in lines] == [
+        ("3", "Email", "not a valid email address", "not-an-email"),
+        (
+            "3",
+            "Phone Number",
+            "not a valid phone number (use +<country code> or give the country)",
+            "12",
+        ),
+        ("5", "First Name", "a person needs a name (first and last name, or a full name)", ""),
+    ]
+    assert json.loads(lines[0]["raw"]) == dict(zip(HUBSPOT, body[1], strict=True))
+    assert count(database_url, "people") == 3
+
+
+def test_a_file_that_is_not_utf8_fails_before_anything_is_written(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.csv"
+    data = ",".join(HUBSPOT).encode() + b"\n1,Ren\xe9,Dupont,rene@acme.com,,,Acme,acme.com\n"
+    path.write_bytes(data)
+    with pytest.raises(InvalidCsvFormat) as raised:
+        run_import(database_url, path)
+    offset = data.index(b"\xe9")
+    assert raised.value.details == {
+        "encoding": f"invalid UTF-8 at byte {offset}; save the file as UTF-8"
+    }
+    assert count(database_url, "people") == 0
+    assert not checkpoint_path(path).exists() and not default_errors_path(path).exists()
+
+
+def test_a_file_without_the_required_columns_fails_before_anything_is_written(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "people.csv", ["Email", "Title"], [["a@b.com", "CEO"]])
+    with pytest.raises(InvalidCsvFormat) as raised:
+        run_import(database_url, path, kind="people")
+    assert raised.value.param == "columns"
+    assert count(database_url, "people") == 0
+
+
+def test_an_empty_file_is_invalid(database_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(InvalidCsvFormat):
+        run_import(database_url, path)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_header(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(2), bom=True)
+    summary = run_import(database_url, path)
+    assert summary.columns["record_id"] == "Record ID"
+    assert summary.created == 2
+
+
+def test_companies_and_openings_files_are_imported(database_url: str, tmp_path: Path) -> None:
+    companies = write_csv(
+        tmp_path / "companies.csv",
+        ["Record ID", "Company Name", "Website", "Industry", "Employees", "Country", "Founded"],
+        [
+            ["c1", "Acme Inc.", "https://acme.com", "Software", "120", "US", "1999"],
+            ["c2", "Globex", "globex.io", "Energy", "10,001+", "Germany", "1950"],
+            ["c3", "Broken", "not a site", "", "", "", ""],
+        ],
+    )
+    openings = write_csv(
+        tmp_path / "openings.csv",
+        ["Record ID", "Company Domain", "Job Title", "Location", "Posted At", "Job URL"],
+        [
+            ["o1", "acme.com", "Engineer", "Austin, TX", "2024-05-01", "https://jobs.acme.com/1"],
+            ["o2", "initech.com", "CFO", "", "", "https://www.linkedin.com/jobs/view/123/"],
+        ],
+    )
+    made = run_import(database_url, companies)
+    posted = run_import(database_url, openings)
+    assert (made.kind, made.created, made.failed) == ("companies", 2, 1)
+    assert (posted.kind, posted.created) == ("openings", 2)
+    assert rows(database_url, "SELECT name, domain FROM companies ORDER BY name") == [
+        {"name": "Acme Inc.", "domain": "acme.com"},
+        {"name": "Globex", "domain": "globex.io"},
+        {"name": "initech.com", "domain": "initech.com"},
+    ]
+
+
+def test_suppressed_rows_are_counted_and_never_imported(database_url: str, tmp_path: Path) -> None:
+    execute(
+        database_url,
+        "INSERT INTO suppressions (kind, value, created_at) VALUES ('domain', 'acme1.com', :t)",
+        t="2024-01-01 00:00:00",
+    )
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(6))
+    summary = run_import(database_url, path)
+    assert (summary.rows, summary.created, summary.suppressed) == (6, 4, 2)
+    assert count(database_url, "people") == 4
+
+
+# Resuming -----------------------------------------------------------------------------------
+
+
+class Interrupted(Exception):
+    pass
+
+
+def interrupt_after(batches: int) -> Progress:
+    seen = []
+
+    def on_progress(done: int, total: int) -> None:
+        seen.append(done)
+        if len(seen) == batches:
+            raise Interrupted
+
+    return on_progress
+
+
+def test_an_interrupted_import_resumes_after_its_last_committed_batch(
+    database_url: str, tmp_path: Path
+) -> None:
+    body = contacts(10)
+    body[1][3] = "bad"  # row 3, in the first batch
+    body[8][3] = "bad"  # row 10, in a later batch
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
+    with pytest.raises(Interrupted):
+        run_import(database_url, path, batch_rows=4, on_progress=interrupt_after(1))
+    saved = json.loads(checkpoint_path(path).read_text())
+    assert (saved["row"], saved["counts"]) == (
+        5,
+        {"rows": 4, "created": 3, "merged": 0, "suppressed": 0, "failed": 1},
+    )
+    assert saved["offset"] == len(b"".join(path.read_bytes().splitlines(keepends=True)[:5]))
+    assert count(database_url, "people") == 3
+
+    summary = run_import(database_url, path, batch_rows=4)
+    assert summary.resumed_after_row == 5
+    assert (summary.rows, summary.created, summary.merged, summary.failed) == (10, 8, 0, 2)
+    assert count(database_url, "people") == 8
+    assert [line["row"] for line in report(default_errors_path(path))] == ["3", "10"]
+    assert not checkpoint_path(path).exists()
+
+
+def test_a_checkpoint_for_a_changed_file_is_refused_until_discarded(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(6))
+    with pytest.raises(Interrupted):
+        run_import(database_url, path, batch_rows=2, on_progress=interrupt_after(1))
+    write_csv(path, HUBSPOT, contacts(9))
+    with pytest.raises(InvalidParameter) as raised:
+        run_import(database_url, path, batch_rows=2)
+    assert raised.value.param == "resume"
+    assert raised.value.details == {
+        "resume": "people.csv.leadbase-checkpoint: its size differs from this run's"
+    }
+    assert discard_checkpoint(path) is True
+    summary = run_import(database_url, path, batch_rows=2)
+    assert (summary.rows, summary.created, summary.merged, summary.resumed_after_row) == (
+        9,
+        7,
+        2,
+        None,
+    )
+
+
+def test_an_explicit_error_report_is_kept_even_when_empty(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(2))
+    errors = tmp_path / "out" / "errors.csv"
+    errors.parent.mkdir()
+    summary = run_import(database_url, path, errors_path=errors)
+    assert summary.errors_file == str(errors)
+    assert errors.read_bytes() == b"row,column,error,value,raw\r\n"
+
+
+def test_parsing_in_worker_processes_imports_the_same_rows(
+    database_url: str, tmp_path: Path
+) -> None:
+    body = contacts(9)
+    body[4][3] = "bad"  # row 6
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
+    summary = run_import(database_url, path, batch_rows=4, workers=1)
+    assert (summary.rows, summary.created, summary.failed) == (9, 8, 1)
+    assert [line["row"] for line in report(default_errors_path(path))] == ["6"]
+    assert rows(database_url, "SELECT email FROM person_emails ORDER BY email")[0] == {
+        "email": "person0@acme0.com"
+    }
+    assert count(database_url, "people") == 8
+
+
+def test_without_resume_an_unfinished_import_starts_over(database_url: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(6))
+    with pytest.raises(Interrupted):
+        run_import(database_url, path, batch_rows=2, on_progress=interrupt_after(2))
+    summary = run_import(database_url, path, batch_rows=2, resume=False)
+    assert (summary.rows, summary.created, summary.merged, summary.resumed_after_row) == (
+        6,
+        2,
+        4,
+        None,
+    )
+    assert not checkpoint_path(path).exists()

@@ -1,0 +1,192 @@
+"""Suppression on both databases: the people a key identifies are deleted with everything
+hanging off them, their identity keys are kept, and they never come back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadbase.server.catalog import records
+from leadbase.server.catalog import service as catalog
+from leadbase.server.catalog.records import PersonRecord
+from leadbase.server.catalog.suppression import SuppressedKey, SuppressionResult
+from leadbase.server.db import Database
+from leadbase.server.errors import AtLeastOneRequired, InvalidLinkedinUrl, InvalidParameter
+from tests.server.credits.support import rows
+
+T = TypeVar("T")
+
+
+def in_session(database_url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run() -> T:
+        database = Database(database_url)
+        try:
+            async with database.transaction() as session:
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+def person(**values: str) -> PersonRecord:
+    record = records.parse_person(values)
+    assert isinstance(record, PersonRecord), record
+    return record
+
+
+def suppress(database_url: str, **keys: Any) -> SuppressionResult:
+    return in_session(database_url, lambda session: catalog.suppress(session, **keys))
+
+
+@pytest.fixture
+def catalog_people(database_url: str) -> dict[str, str]:
+    batch = [
+        person(
+            full_name="Jane Doe",
+            email="jane@acme.com",
+            personal_email="jane.doe@gmail.com",
+            mobile_phone="+447400123456",
+            linkedin_url="linkedin.com/in/jane-doe",
+            company_name="Acme",
+            company_domain="acme.com",
+        ),
+        person(full_name="Max Power", email="max@mail.acme.com", company_name="Globex"),
+        person(full_name="Sam Lee", email="sam@globex.com", company_domain="acme.com"),
+        person(full_name="Ann Other", email="ann@globex.com", company_name="Globex"),
+    ]
+
+    async def work(session: AsyncSession) -> dict[str, str]:
+        outcomes = await catalog.upsert_people(session, batch, source="crm")
+        return dict(zip(("jane", "max", "sam", "ann"), [str(o.id) for o in outcomes], strict=True))
+
+    return in_session(database_url, work)
+
+
+def names(database_url: str) -> list[str]:
+    return [
+        row["full_name"]
+        for row in rows(database_url, "SELECT full_name FROM people ORDER BY full_name")
+    ]
+
+
+def test_suppressing_an_email_deletes_the_person_and_keeps_all_their_identity_keys(
+    database_url: str, catalog_people: dict[str, str]
+) -> None:
+    result = suppress(database_url, email=" JANE@acme.com ", reason="opt-out by email")
+    assert result == SuppressionResult(
+        keys=[
+            SuppressedKey(kind="email", value="jane@acme.com"),
+            SuppressedKey(kind="email", value="jane.doe@gmail.com"),
+            SuppressedKey(kind="linkedin", value="jane-doe"),
+        ],
+        deleted_people=1,
+    )
+    assert names(database_url) == ["Ann Other", "Max Power", "Sam Lee"]
+    # Emails, phones and provenance went with her.
+    for table in ("person_emails", "person_phones", "person_sources"):
+        assert rows(
+            database_url,
+            f"SELECT count(*) AS n FROM {table} WHERE person_id = :id",
+            id=catalog_people["jane"],
+        ) == [{"n": 0}]
+    assert rows(
+        database_url, "SELECT kind, value, reason FROM suppressions ORDER BY kind, value"
+    ) == [
+        {"kind": "email", "value": "jane.doe@gmail.com", "reason": "opt-out by email"},
+        {"kind": "email", "value": "jane@acme.com", "reason": "opt-out by email"},
+        {"kind": "linkedin", "value": "jane-doe", "reason": "opt-out by email"},
+    ]
+
+
+def test_a_suppressed_person_is_not_imported_again_by_another_of_their_keys(
+    database_url: str, catalog_people: dict[str, str]
+) -> None:
+    suppress(database_url, phone="+44 7400 123456")
+    outcomes = in_session(
+        database_url,
+        lambda session: catalog.upsert_people(
+            session,
+            [
+                person(full_name="Jane Doe", linkedin_url="https://www.linkedin.com/in/jane-doe/"),
+                person(full_name="Jane Doe", email="jane.doe@gmail.com"),
+                person(full_name="Jane Doe", mobile_phone="+447400123456"),
+            ],
+            source="other",
+        ),
+    )
+    assert [outcome.status for outcome in outcomes] == ["suppressed"] * 3
+    assert "Jane Doe" not in names(database_url)
+
+
+def test_suppressing_a_linkedin_profile_or_a_phone(
+    database_url: str, catalog_people: dict[str, str]
+) -> None:
+    assert (
+        suppress(database_url, linkedin_url="https://uk.linkedin.com/in/Jane-Doe").deleted_people
+        == 1
+    )
+    assert suppress(database_url, phone="+447400123456").deleted_people == 0
+    assert names(database_url) == ["Ann Other", "Max Power", "Sam Lee"]
+
+
+def test_suppressing_a_domain_deletes_its_addresses_and_its_company_people(
+    database_url: str, catalog_people: dict[str, str]
+) -> None:
+    result = suppress(database_url, domain="https://www.acme.com")
+    # Jane (jane@acme.com), Max (an acme.com subdomain), Sam (works at acme.com).
+    assert result.deleted_people == 3
+    assert result.keys[0] == SuppressedKey(kind="domain", value="acme.com")
+    assert names(database_url) == ["Ann Other"]
+    # The company itself stays: companies are not personal data.
+    assert rows(database_url, "SELECT count(*) AS n FROM companies WHERE domain = 'acme.com'") == [
+        {"n": 1}
+    ]
+
+
+def test_suppressing_twice_is_harmless(database_url: str, catalog_people: dict[str, str]) -> None:
+    suppress(database_url, email="ann@globex.com")
+    again = suppress(database_url, email="ann@globex.com", reason="second request")
+    assert again == SuppressionResult(
+        keys=[SuppressedKey(kind="email", value="ann@globex.com")], deleted_people=0
+    )
+    assert rows(database_url, "SELECT count(*) AS n FROM suppressions") == [{"n": 1}]
+
+
+def test_a_key_nobody_has_is_still_suppressed_for_the_future(database_url: str) -> None:
+    result = suppress(database_url, email="future@acme.com", domain="globex.com")
+    assert result == SuppressionResult(
+        keys=[
+            SuppressedKey(kind="email", value="future@acme.com"),
+            SuppressedKey(kind="domain", value="globex.com"),
+        ],
+        deleted_people=0,
+    )
+
+
+def test_unusable_keys_are_all_named() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        catalog.suppression_keys(email="nope", phone="12", domain="localhost")
+    assert raised.value.details == {
+        "email": "not a valid email address",
+        "phone": "not a valid phone number in international format (+<country code> ...)",
+        "domain": "not a domain name or website",
+    }
+    with pytest.raises(AtLeastOneRequired) as nothing:
+        catalog.suppression_keys()
+    assert nothing.value.details == {
+        "email": "one of these is required",
+        "linkedin_url": "one of these is required",
+        "phone": "one of these is required",
+        "domain": "one of these is required",
+    }
+
+
+def test_a_malformed_linkedin_url_is_invalid_linkedin_url() -> None:
+    with pytest.raises(InvalidLinkedinUrl) as raised:
+        catalog.suppression_keys(linkedin_url="https://www.linkedin.com/company/acme")
+    assert raised.value.details == {"linkedin_url": "expected https://www.linkedin.com/in/<slug>"}

@@ -1,0 +1,517 @@
+"""Batch upserts with entity resolution, on both databases: what is created, what merges
+into what and by which key, what a merge fills, provenance, and suppressed rows."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadbase.server.catalog import records
+from leadbase.server.catalog import service as catalog
+from leadbase.server.catalog.records import CompanyRecord, OpeningRecord, PersonRecord
+from leadbase.server.catalog.upsert import RowOutcome
+from leadbase.server.db import Database
+from tests.server.credits.support import execute, rows
+
+T = TypeVar("T")
+
+
+def in_session(database_url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run() -> T:
+        database = Database(database_url)
+        try:
+            async with database.transaction() as session:
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+def person(**values: str) -> PersonRecord:
+    record = records.parse_person(values)
+    assert isinstance(record, PersonRecord), record
+    return record
+
+
+def company(**values: str) -> CompanyRecord:
+    record = records.parse_company(values)
+    assert isinstance(record, CompanyRecord), record
+    return record
+
+
+def opening(**values: str) -> OpeningRecord:
+    record = records.parse_opening(values)
+    assert isinstance(record, OpeningRecord), record
+    return record
+
+
+def people(
+    database_url: str, batch: Sequence[PersonRecord], *, source: str = "crm"
+) -> list[RowOutcome]:
+    return in_session(
+        database_url, lambda session: catalog.upsert_people(session, batch, source=source)
+    )
+
+
+def companies(database_url: str, batch: Sequence[CompanyRecord]) -> list[RowOutcome]:
+    return in_session(
+        database_url, lambda session: catalog.upsert_companies(session, batch, source="crm")
+    )
+
+
+def openings(database_url: str, batch: Sequence[OpeningRecord]) -> list[RowOutcome]:
+    return in_session(
+        database_url, lambda session: catalog.upsert_openings(session, batch, source="jobs")
+    )
+
+
+def statuses(outcomes: Sequence[RowOutcome]) -> list[tuple[str, str | None]]:
+    return [(outcome.status, outcome.matched_by) for outcome in outcomes]
+
+
+def table(database_url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
+    return rows(database_url, sql, **params)
+
+
+JANE = {
+    "record_id": "1",
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "email": "jane.doe@acme.com",
+    "company_name": "Acme Holdings, Inc.",
+    "company_domain": "acme.com",
+}
+
+
+# People: creation and provenance ----------------------------------------------------------
+
+
+def test_new_people_are_created_with_their_company_keys_and_provenance(
+    database_url: str,
+) -> None:
+    (created,) = people(
+        database_url,
+        [
+            person(
+                **JANE,
+                title="VP of Engineering",
+                mobile_phone="+44 7400 123456",
+                linkedin_url="https://www.linkedin.com/in/jane-doe",
+                location="London, England, United Kingdom",
+            )
+        ],
+    )
+    assert created.status == "created" and created.matched_by is None
+    [stored] = table(database_url, "SELECT * FROM people")
+    assert stored["id"] == created.id
+    assert {
+        k: stored[k] for k in ("full_name", "name_key", "title", "seniority", "department")
+    } == {
+        "full_name": "Jane Doe",
+        "name_key": "jane doe",
+        "title": "VP of Engineering",
+        "seniority": "vp",
+        "department": "engineering",
+    }
+    assert (stored["linkedin_slug"], stored["country"], stored["source"]) == (
+        "jane-doe",
+        "GB",
+        "crm",
+    )
+    [acme] = table(database_url, "SELECT id, name, name_key, domain FROM companies")
+    assert (acme["name"], acme["name_key"], acme["domain"]) == (
+        "Acme Holdings, Inc.",
+        "acme holdings",
+        "acme.com",
+    )
+    assert stored["company_id"] == acme["id"]
+    assert table(database_url, "SELECT email, person_id, kind, status FROM person_emails") == [
+        {"email": "jane.doe@acme.com", "person_id": created.id, "kind": "work", "status": "unknown"}
+    ]
+    assert table(database_url, "SELECT e164, kind FROM person_phones") == [
+        {"e164": "+447400123456", "kind": "mobile"}
+    ]
+    assert table(
+        database_url, "SELECT person_id, source, source_record_id, matched_by FROM person_sources"
+    ) == [
+        {"person_id": created.id, "source": "crm", "source_record_id": "1", "matched_by": "created"}
+    ]
+
+
+def test_importing_the_same_records_again_merges_each_into_itself(database_url: str) -> None:
+    batch = [person(**JANE), person(record_id="2", full_name="Max Mustermann", company_name="Acme")]
+    first = people(database_url, batch)
+    again = people(database_url, batch)
+    assert statuses(again) == [("merged", "record_id"), ("merged", "record_id")]
+    assert [outcome.id for outcome in again] == [outcome.id for outcome in first]
+    assert table(database_url, "SELECT count(*) AS n FROM people") == [{"n": 2}]
+    assert table(database_url, "SELECT count(*) AS n FROM person_sources") == [{"n": 2}]
+
+
+# People: merging ----------------------------------------------------------------------------
+
+
+def test_a_merge_fills_empty_fields_adds_new_keys_and_keeps_what_was_there(
+    database_url: str,
+) -> None:
+    (jane,) = people(database_url, [person(**JANE)])
+    (merged,) = people(
+        database_url,
+        [
+            person(
+                record_id="zz-9",
+                first_name="Janet",  # never overwrites a name
+                last_name="Doe",
+                email="JANE.DOE@acme.com",
+                personal_email="jane@gmail.com",
+                work_phone="+1 415 555 0132",
+                title="CTO",
+                linkedin_url="https://www.linkedin.com/in/jane-doe",
+                location="Austin, TX, United States",
+                company_name="Globex",  # never moves her to another company
+            )
+        ],
+        source="apollo",
+    )
+    assert (merged.status, merged.id, merged.matched_by) == ("merged", jane.id, "email")
+    [stored] = table(database_url, "SELECT * FROM people")
+    assert (stored["first_name"], stored["title"], stored["seniority"]) == (
+        "Jane",
+        "CTO",
+        "c_suite",
+    )
+    assert (stored["linkedin_slug"], stored["city"], stored["region"], stored["country"]) == (
+        "jane-doe",
+        "Austin",
+        "TX",
+        "US",
+    )
+    assert stored["source"] == "crm"
+    assert table(
+        database_url, "SELECT name FROM companies c JOIN people p ON p.company_id = c.id"
+    ) == [{"name": "Acme Holdings, Inc."}]
+    assert {row["email"] for row in table(database_url, "SELECT email FROM person_emails")} == {
+        "jane.doe@acme.com",
+        "jane@gmail.com",
+    }
+    assert table(database_url, "SELECT e164, kind FROM person_phones") == [
+        {"e164": "+14155550132", "kind": "direct"}
+    ]
+    assert table(
+        database_url,
+        "SELECT source, source_record_id, matched_by FROM person_sources ORDER BY source",
+    ) == [
+        {"source": "apollo", "source_record_id": "zz-9", "matched_by": "email"},
+        {"source": "crm", "source_record_id": "1", "matched_by": "created"},
+    ]
+
+
+def test_a_merge_fills_a_title_and_its_facets_only_when_there_was_none(database_url: str) -> None:
+    people(database_url, [person(**JANE, title="Software Engineer")])
+    people(database_url, [person(**{**JANE, "record_id": "x"}, title="CEO")], source="other")
+    people(database_url, [person(full_name="Max Power", email="max@acme.com")])
+    people(database_url, [person(full_name="Max Power", email="max@acme.com", title="CEO")])
+    assert table(
+        database_url,
+        "SELECT full_name, title, seniority, department FROM people ORDER BY full_name",
+    ) == [
+        {
+            "full_name": "Jane Doe",
+            "title": "Software Engineer",
+            "seniority": "entry",
+            "department": "engineering",
+        },
+        {
+            "full_name": "Max Power",
+            "title": "CEO",
+            "seniority": "c_suite",
+            "department": "executive",
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "values"),
+    [
+        ("linkedin", {"full_name": "J. Doe", "linkedin_url": "linkedin.com/in/jane-doe"}),
+        ("phone", {"full_name": "Jane Doe", "mobile_phone": "+44 7400 123456"}),
+        ("name_company", {"full_name": "Jayne Doe", "company_domain": "www.acme.com"}),
+        ("name_company", {"full_name": "Doe, Jane", "company_name": "ACME Holdings"}),
+    ],
+)
+def test_a_record_merges_into_the_catalog_person_by_any_key(
+    database_url: str, key: str, values: dict[str, str]
+) -> None:
+    (jane,) = people(
+        database_url,
+        [
+            person(
+                **JANE,
+                linkedin_url="https://www.linkedin.com/in/jane-doe",
+                mobile_phone="+447400123456",
+            )
+        ],
+    )
+    (merged,) = people(database_url, [person(**values)], source="other")
+    assert (merged.status, merged.id, merged.matched_by) == ("merged", jane.id, key)
+
+
+def test_a_namesake_with_another_linkedin_profile_is_a_new_person(database_url: str) -> None:
+    people(database_url, [person(**JANE, linkedin_url="linkedin.com/in/jane-doe-1")])
+    (other,) = people(
+        database_url,
+        [
+            person(
+                full_name="Jane Doe",
+                company_domain="acme.com",
+                linkedin_url="linkedin.com/in/jane-doe-2",
+            )
+        ],
+    )
+    assert other.status == "created"
+
+
+def test_a_namesake_with_another_address_at_the_company_is_a_new_person(
+    database_url: str,
+) -> None:
+    people(database_url, [person(**JANE)])
+    (other,) = people(
+        database_url,
+        [person(full_name="Jane Doe", email="jane.doe2@acme.com", company_domain="acme.com")],
+    )
+    assert other.status == "created"
+
+
+def test_a_phone_never_joins_people_with_different_linkedin_profiles(database_url: str) -> None:
+    people(
+        database_url,
+        [person(**JANE, mobile_phone="+447400123456", linkedin_url="linkedin.com/in/jd-1")],
+    )
+    (other,) = people(
+        database_url,
+        [
+            person(
+                full_name="Jane Doe",
+                mobile_phone="+447400123456",
+                linkedin_url="linkedin.com/in/jd-2",
+            )
+        ],
+    )
+    assert other.status == "created"
+
+
+def test_a_shared_phone_never_joins_people_with_different_names(database_url: str) -> None:
+    people(database_url, [person(**JANE, work_phone="+1 415 555 0100")])
+    (other,) = people(database_url, [person(full_name="Max Power", work_phone="+14155550100")])
+    assert other.status == "created"
+    assert table(database_url, "SELECT count(*) AS n FROM person_phones") == [{"n": 2}]
+
+
+def test_keys_held_by_someone_else_stay_theirs(database_url: str) -> None:
+    jane, max_ = people(
+        database_url,
+        [
+            person(**JANE, linkedin_url="linkedin.com/in/jane-doe"),
+            person(full_name="Max Power", email="max@globex.com"),
+        ],
+    )
+    # Max's row carries Jane's profile: it merges by email into Max, the profile stays Jane's.
+    (merged,) = people(
+        database_url,
+        [
+            person(
+                full_name="Max Power",
+                email="max@globex.com",
+                linkedin_url="linkedin.com/in/jane-doe",
+            )
+        ],
+        source="other",
+    )
+    assert (merged.id, merged.matched_by) == (max_.id, "email")
+    assert table(database_url, "SELECT id, linkedin_slug FROM people ORDER BY full_name") == [
+        {"id": jane.id, "linkedin_slug": "jane-doe"},
+        {"id": max_.id, "linkedin_slug": None},
+    ]
+
+
+# People: duplicates within one batch --------------------------------------------------------
+
+
+def test_duplicates_within_a_batch_are_resolved_like_catalog_ones(database_url: str) -> None:
+    outcomes = people(
+        database_url,
+        [
+            person(**JANE),
+            person(full_name="Jane Doe", email="jane.doe@acme.com", title="CTO"),
+            person(full_name="Janie Doe", company_name="Acme Holdings"),  # typo, same company
+            person(full_name="Max Power", mobile_phone="+447400123456"),
+            person(full_name="Max Power", mobile_phone="+44 7400 123456", title="CFO"),
+            person(full_name="Sam Lee", linkedin_url="linkedin.com/in/sam-lee"),
+            person(full_name="Sam Lee", linkedin_url="https://www.linkedin.com/in/sam-lee/"),
+        ],
+    )
+    assert statuses(outcomes) == [
+        ("created", None),
+        ("merged", "email"),
+        ("merged", "name_company"),
+        ("created", None),
+        ("merged", "phone"),
+        ("created", None),
+        ("merged", "linkedin"),
+    ]
+    ids = [outcome.id for outcome in outcomes]
+    assert ids[0] == ids[1] == ids[2] and ids[3] == ids[4] and ids[5] == ids[6]
+    assert table(database_url, "SELECT full_name, title FROM people ORDER BY full_name") == [
+        {"full_name": "Jane Doe", "title": "CTO"},
+        {"full_name": "Max Power", "title": "CFO"},
+        {"full_name": "Sam Lee", "title": None},
+    ]
+    assert table(database_url, "SELECT count(*) AS n FROM companies") == [{"n": 1}]
+    assert table(database_url, "SELECT count(*) AS n FROM person_sources") == [{"n": 7}]
+
+
+# Suppression --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "row"),
+    [
+        ("email", "jane.doe@acme.com", {}),
+        ("linkedin", "jane-doe", {"linkedin_url": "https://linkedin.com/in/Jane-Doe"}),
+        ("phone", "+447400123456", {"mobile_phone": "07400 123456", "country": "GB"}),
+        ("domain", "acme.com", {}),  # the email's and the company's domain
+    ],
+)
+def test_a_row_with_a_suppressed_key_is_skipped(
+    database_url: str, kind: str, value: str, row: dict[str, str]
+) -> None:
+    execute(
+        database_url,
+        "INSERT INTO suppressions (kind, value, reason, created_at) VALUES (:k, :v, NULL, :t)",
+        k=kind,
+        v=value,
+        t="2024-01-01 00:00:00",
+    )
+    outcomes = people(
+        database_url, [person(**JANE, **row), person(full_name="Max Power", email="max@globex.com")]
+    )
+    assert statuses(outcomes) == [("suppressed", None), ("created", None)]
+    assert outcomes[0].id is None
+    assert table(database_url, "SELECT full_name FROM people") == [{"full_name": "Max Power"}]
+    assert table(database_url, "SELECT count(*) AS n FROM person_sources") == [{"n": 1}]
+
+
+# Companies ----------------------------------------------------------------------------------
+
+
+def test_companies_match_by_domain_then_linkedin_then_name(database_url: str) -> None:
+    acme, initech = companies(
+        database_url,
+        [
+            company(
+                name="Acme Holdings, Inc.",
+                domain="acme.com",
+                linkedin_url="linkedin.com/company/acme",
+            ),
+            company(name="Initech"),
+        ],
+    )
+    outcomes = companies(
+        database_url,
+        [
+            company(name="ACME", website="https://www.acme.com"),
+            company(
+                name="Acme Rockets", linkedin_url="https://www.linkedin.com/company/acme/about"
+            ),
+            company(name="Initech LLC", domain="initech.com", industry="Software"),
+            company(name="Initech GmbH", domain="initech.de"),
+            company(name="Globex"),
+        ],
+    )
+    assert [(o.status, o.id, o.matched_by) for o in outcomes[:3]] == [
+        ("merged", acme.id, "domain"),
+        ("merged", acme.id, "linkedin"),
+        ("merged", initech.id, "name"),
+    ]
+    # A name alone never joins two companies with different domains.
+    assert outcomes[3].status == "created" and outcomes[4].status == "created"
+    assert table(database_url, "SELECT name, domain, industry FROM companies ORDER BY name") == [
+        {"name": "Acme Holdings, Inc.", "domain": "acme.com", "industry": None},
+        {"name": "Globex", "domain": None, "industry": None},
+        {"name": "Initech", "domain": "initech.com", "industry": "Software"},
+        {"name": "Initech GmbH", "domain": "initech.de", "industry": None},
+    ]
+
+
+def test_a_company_merge_fills_the_headcount_and_location_as_wholes(database_url: str) -> None:
+    companies(database_url, [company(name="Acme", domain="acme.com", location="Austin, TX")])
+    companies(
+        database_url,
+        [company(domain="acme.com", headcount="150", location="Berlin, Germany", founded="1999")],
+    )
+    assert table(
+        database_url,
+        "SELECT headcount_range, headcount_min, headcount_max, city, region, country, founded "
+        "FROM companies",
+    ) == [
+        {
+            "headcount_range": "51-200",
+            "headcount_min": 51,
+            "headcount_max": 200,
+            "city": "Austin",
+            "region": "TX",
+            "country": None,
+            "founded": 1999,
+        }
+    ]
+
+
+# Openings -----------------------------------------------------------------------------------
+
+
+def test_openings_are_created_with_their_company_and_merge_by_job_url_or_posting(
+    database_url: str,
+) -> None:
+    first = openings(
+        database_url,
+        [
+            opening(
+                title="Senior Engineer",
+                company_domain="acme.com",
+                url="https://www.linkedin.com/jobs/view/3791234567/",
+                posted_at="2024-05-01",
+            ),
+            opening(title="Designer", company_name="Acme", url="https://jobs.acme.com/42"),
+            opening(title="CFO", company_domain="acme.com", posted_at="2024-05-02"),
+        ],
+    )
+    assert [o.status for o in first] == ["created"] * 3
+    again = openings(
+        database_url,
+        [
+            opening(
+                title="Senior Engineer (m/f/d)",
+                company_domain="acme.com",
+                url="https://de.linkedin.com/jobs/view/senior-engineer-3791234567",
+                location="Berlin, Germany",
+            ),
+            opening(title="Designer", company_domain="acme.com", url="https://jobs.acme.com/42"),
+            opening(title="cfo", company_domain="acme.com", posted_at="2024-05-02T00:00:00Z"),
+            opening(title="CFO", company_domain="acme.com", posted_at="2024-06-01"),
+        ],
+    )
+    assert [(o.status, o.id, o.matched_by) for o in again[:3]] == [
+        ("merged", first[0].id, "linkedin_job"),
+        ("merged", first[1].id, "url"),
+        ("merged", first[2].id, "title"),
+    ]
+    assert again[3].status == "created"
+    assert table(database_url, "SELECT count(*) AS n FROM companies") == [{"n": 1}]
+    assert table(
+        database_url, "SELECT title, city, country FROM openings WHERE id = :id", id=first[0].id
+    ) == [{"title": "Senior Engineer", "city": "Berlin", "country": "DE"}]
