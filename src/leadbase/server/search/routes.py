@@ -11,7 +11,8 @@ plan's realtime feature, else 503 upstream_unavailable (no live source yet), all
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -25,6 +26,7 @@ from leadbase.server.catalog.schemas import CompanyOut, OpeningOut, PersonOut
 from leadbase.server.envelope import Envelope
 from leadbase.server.pipeline import Outcome, envelope, operation, run
 from leadbase.server.search import service as search
+from leadbase.server.search.filters import Kind
 from leadbase.server.search.schemas import (
     CompanyCount,
     CompanySearch,
@@ -36,6 +38,8 @@ from leadbase.server.search.schemas import (
     PeopleSearch,
     PersonPreview,
 )
+
+T = TypeVar("T")
 
 _SCOPE = "search:read"
 # Realtime: 403 not_entitled (plan) and 503 upstream_unavailable (no live source yet).
@@ -60,20 +64,7 @@ async def search_people(
     """People matching every filter given; ``limit`` 1-2500 (default 25) per page, then
     ``meta.next_cursor`` until ``meta.has_more`` is false. Billed per person returned."""
     data = await parse_body(request, PeopleSearch)
-    query = search.prepare(
-        "people",
-        mode=data.mode,
-        filters=data.filters,
-        limit=data.limit,
-        cursor=data.cursor,
-        entitlements=principal.entitlements,
-    )
-
-    async def perform(session: AsyncSession) -> Outcome[list[PersonOut]]:
-        page = await search.search_people(session, query=query)
-        return Outcome(data=page.items, units=len(page.items), meta=page.meta())
-
-    return await run(request, principal, perform=perform, max_units=query.limit)
+    return await _page(request, principal, "people", data, search.search_people)
 
 
 @post(
@@ -93,20 +84,7 @@ async def search_companies(
 ) -> Response[bytes]:
     """Companies matching every filter given; paged and billed as people searches."""
     data = await parse_body(request, CompanySearch)
-    query = search.prepare(
-        "companies",
-        mode=data.mode,
-        filters=data.filters,
-        limit=data.limit,
-        cursor=data.cursor,
-        entitlements=principal.entitlements,
-    )
-
-    async def perform(session: AsyncSession) -> Outcome[list[CompanyOut]]:
-        page = await search.search_companies(session, query=query)
-        return Outcome(data=page.items, units=len(page.items), meta=page.meta())
-
-    return await run(request, principal, perform=perform, max_units=query.limit)
+    return await _page(request, principal, "companies", data, search.search_companies)
 
 
 @post(
@@ -127,8 +105,19 @@ async def search_openings(
     """Job openings (hiring signals) matching every filter given; paged and billed as
     people searches."""
     data = await parse_body(request, OpeningSearch)
+    return await _page(request, principal, "openings", data, search.search_openings)
+
+
+async def _page(
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    kind: Kind,
+    data: PeopleSearch | CompanySearch | OpeningSearch,
+    find: Callable[..., Awaitable[search.Page[T]]],
+) -> Response[bytes]:
+    """One page of a search through the spine: reserve ``limit`` results, bill those returned."""
     query = search.prepare(
-        "openings",
+        kind,
         mode=data.mode,
         filters=data.filters,
         limit=data.limit,
@@ -136,8 +125,8 @@ async def search_openings(
         entitlements=principal.entitlements,
     )
 
-    async def perform(session: AsyncSession) -> Outcome[list[OpeningOut]]:
-        page = await search.search_openings(session, query=query)
+    async def perform(session: AsyncSession) -> Outcome[list[T]]:
+        page = await find(session, query=query)
         return Outcome(data=page.items, units=len(page.items), meta=page.meta())
 
     return await run(request, principal, perform=perform, max_units=query.limit)
