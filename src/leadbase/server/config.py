@@ -160,8 +160,3 @@ def environment_for(settings: Settings) -> dict[str, str]:
 def export_to_environment(settings: Settings) -> None:
     """Put these settings into this process's environment, for the workers it starts next."""
     os.environ.update(environment_for(settings))
-
-
-def read_process_environment() -> Mapping[str, str]:
-    """The environment, for the few callers (CLI) that must pass it on to children."""
-    return os.environ
