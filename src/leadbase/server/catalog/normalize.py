@@ -23,6 +23,7 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
+from leadbase.server.catalog import e164
 from leadbase.server.catalog.nicknames import canonical_first_name
 from leadbase.server.catalog.titles import title_facets
 from leadbase.server.errors import InvalidLinkedinUrl
@@ -63,6 +64,7 @@ def email(raw: str) -> str | None:
     return f"{local}@{ascii_host}" if ascii_host else None
 
 
+@lru_cache(maxsize=65536)
 def _hostname(host: str) -> str | None:
     """A DNS name with at least two labels in lower-case ASCII (IDNA), or None."""
     if not host.isascii():
@@ -85,6 +87,9 @@ def phone(raw: str, *, default_region: str | None = None) -> str | None:
 
     ``default_region`` (ISO 3166 alpha-2) reads numbers written without a country code.
     """
+    known = e164.international(raw)
+    if known is not e164.UNDECIDED:
+        return known
     region = default_region.upper() if default_region else None
     try:
         number = phonenumbers.parse(raw, region)
@@ -175,9 +180,19 @@ def linkedin(
     return ref
 
 
+# The common form, read without the general parser below (which gives the same answer).
+_PROFILE_URL = re.compile(
+    r"https?://(?:www\.|[a-z]{2}\.)?linkedin\.com/in/([a-z0-9_.~-]{1,200})/?", re.IGNORECASE
+)
+
+
 def _linkedin(text: str) -> LinkedinRef | None:
     if len(text) > 2048:
         return None
+    if (profile := _PROFILE_URL.fullmatch(text)) and any(
+        char.isalnum() for char in profile.group(1)
+    ):
+        return LinkedinRef(kind="person", slug=profile.group(1).lower())
     if text[:11].lower() == "urn%3ali%3a":
         text = unquote(text)
     if text[:7].lower() == "urn:li:":
@@ -489,6 +504,7 @@ def name_key(first: str | None, last: str | None) -> str:
     return f"{first_key} {last_key}".strip()
 
 
+@lru_cache(maxsize=65536)
 def _first_key(first: str) -> str:
     words = _fold(first.replace("-", ""))
     if len(words) > 1:
@@ -496,6 +512,7 @@ def _first_key(first: str) -> str:
     return canonical_first_name("".join(words))
 
 
+@lru_cache(maxsize=65536)
 def _last_key(last: str) -> str:
     words = _fold(last)
     while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
