@@ -13,11 +13,9 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import (
@@ -28,6 +26,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -187,6 +188,9 @@ class Database:
 
 
 def alembic_config(url: str) -> Config:
+    # Alembic (and Mako) load only when migrating: they are a third of an import's start.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(files("leadbase") / "migrations"))
     config.set_main_option("sqlalchemy.url", sync_url(url).replace("%", "%%"))
@@ -195,6 +199,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the schema to ``revision``; safe to run from several processes at once."""
+    from alembic import command
+
     config = alembic_config(url)
     with _migration_lock(url) as connection:
         config.attributes["connection"] = connection

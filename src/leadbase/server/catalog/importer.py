@@ -1,8 +1,7 @@
 """``leadbase catalog import``: a CSV export into the catalog, streaming and resumable.
 
-read (stdlib csv over the file's bytes, so every record's end offset is exact) -> map
-columns (``columns``) -> parse each row (``records``; a bad row goes to the error report)
--> upsert a batch in one transaction (``upsert``) -> checkpoint the offset.
+read and parse a batch (``reading``: csv, column map, ``records``; a bad row goes to the
+error report) -> upsert the batch in one transaction (``upsert``) -> checkpoint the offset.
 
 - The whole file is checked to be UTF-8 and its header to hold the kind's required
   columns before anything is written (400 invalid_csv_format otherwise).
@@ -17,32 +16,27 @@ columns (``columns``) -> parse each row (``records``; a bad row goes to the erro
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 import csv
 import json
-import multiprocessing
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import msgspec
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadbase.server.catalog import records, upsert
+from leadbase.server.batch_gc import collecting_less
+from leadbase.server.catalog import reading, records, upsert
 from leadbase.server.catalog.columns import ColumnMap, Kind, map_columns
+from leadbase.server.catalog.reading import Batch, Failure, RowReader
 from leadbase.server.db import Database
 from leadbase.server.errors import InvalidCsvFormat, InvalidParameter
 
 CHECKPOINT_SUFFIX = ".leadbase-checkpoint"
 ERRORS_SUFFIX = ".errors.csv"
 BATCH_ROWS = 5000
-# Descriptions can be long; the csv module's default field limit is 128 KiB.
-_FIELD_LIMIT = 16 * 1024 * 1024
 _CHECKPOINT_VERSION = 1
 
 Progress = Callable[[int, int], None]
@@ -111,10 +105,10 @@ async def import_csv(
 ) -> ImportSummary:
     """Import ``path`` into the catalog; see the module docstring for the guarantees.
 
-    With ``workers`` > 0, that many processes parse and normalize the next batch while
-    this one is written: about half of an import's CPU, so it helps on a machine with an
-    idle core (and not on a busy one). Workers are spawned, so a script calling this
-    needs the ``if __name__ == "__main__":`` guard.
+    With ``workers`` > 0, a process reads and parses the next batch while this one is
+    written: about half of an import's CPU, so it helps on a machine with an idle core
+    (and not on a busy one). It is spawned, so a script calling this needs the
+    ``if __name__ == "__main__":`` guard.
     """
     started = time.perf_counter()
     size = check_utf8(path)
@@ -126,8 +120,7 @@ async def import_csv(
         header = reader.header()
         columns = map_columns(header, kind=kind)
         saved = _load_checkpoint(path, size=size, header=header, kind=columns.kind, source=source)
-        if saved is not None:
-            reader.seek(offset=saved.offset, row=saved.row)
+        start = (saved.offset, saved.row) if saved is not None else (reader.offset, reader.row)
         counts = saved.counts if saved is not None else Counts()
         report = ErrorReport(
             errors_path or default_errors_path(path),
@@ -138,7 +131,7 @@ async def import_csv(
         )
         run = _Run(
             database=database,
-            columns=columns,
+            kind=columns.kind,
             source=source,
             synthetic=synthetic,
             counts=counts,
@@ -164,8 +157,16 @@ async def import_csv(
                 on_progress(offset, size)
 
         try:
-            with _parsers(max(0, workers)) as parse:
-                await run.all(reader, batch_rows=batch_rows, parse=parse, committed=checkpoint)
+            with collecting_less():
+                async with reading.batches(
+                    path,
+                    columns,
+                    offset=start[0],
+                    row=start[1],
+                    batch_rows=batch_rows,
+                    ahead=workers > 0,
+                ) as batches:
+                    await run.all(batches, committed=checkpoint)
         finally:
             report.close()
     checkpoint_path(path).unlink(missing_ok=True)
@@ -188,132 +189,44 @@ async def import_csv(
     )
 
 
-# Parsing, here or in worker processes -------------------------------------------------------
-
-Rows = list[tuple[int, list[str]]]
-Failures = list[tuple[int, list[str], records.Errors]]
-# Parses one batch: (kind, field -> column, rows) -> (records, failures).
-BatchParser = Callable[[Kind, dict[str, int], Rows], Awaitable[tuple[list[Any], Failures]]]
-
-
-def parse_rows(kind: Kind, fields: dict[str, int], rows: Rows) -> tuple[list[Any], Failures]:
-    """Records for the rows that make one, the row number and errors of those that don't."""
-    columns = ColumnMap(kind=kind, fields=fields, ignored=())
-    values_of = columns.values
-    parse = records.PARSERS[kind]
-    parsed: list[records.Record] = []
-    failures: Failures = []
-    for number, raw in rows:
-        values = values_of(raw)
-        if not values:
-            continue  # a blank line
-        result = parse(values)
-        if isinstance(result, dict):
-            failures.append((number, raw, result))
-        else:
-            parsed.append(result)
-    return parsed, failures
-
-
-def _parse_encoded(kind: Kind, fields: dict[str, int], rows: Rows) -> bytes:
-    # In a worker: msgpack crosses the process boundary several times faster than pickle.
-    return msgspec.msgpack.encode(parse_rows(kind, fields, rows))
-
-
-_PARSED_TYPES: dict[Kind, Any] = {
-    "people": tuple[list[records.PersonRecord], list[tuple[int, list[str], dict[str, str]]]],
-    "companies": tuple[list[records.CompanyRecord], list[tuple[int, list[str], dict[str, str]]]],
-    "openings": tuple[list[records.OpeningRecord], list[tuple[int, list[str], dict[str, str]]]],
-}
-
-
-@contextmanager
-def _parsers(workers: int) -> Iterator[BatchParser]:
-    if workers == 0:
-
-        async def inline(
-            kind: Kind, fields: dict[str, int], rows: Rows
-        ) -> tuple[list[Any], Failures]:
-            return parse_rows(kind, fields, rows)
-
-        yield inline
-        return
-    # spawn: forking a process that runs threads (the database driver's) is unsafe.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    try:
-
-        async def in_worker(
-            kind: Kind, fields: dict[str, int], rows: Rows
-        ) -> tuple[list[Any], Failures]:
-            loop = asyncio.get_running_loop()
-            encoded = await loop.run_in_executor(pool, _parse_encoded, kind, fields, rows)
-            parsed, failures = msgspec.msgpack.decode(encoded, type=_PARSED_TYPES[kind])
-            return list(parsed), list(failures)
-
-        yield in_worker
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
 # Writing ------------------------------------------------------------------------------------
 
 
 class _Run:
-    """One import's batches: parse, upsert in one transaction, tally, report failures."""
+    """One import's batches: upsert each in one transaction, tally, report failures."""
 
     def __init__(
         self,
         *,
         database: Database,
-        columns: ColumnMap,
+        kind: Kind,
         source: str,
         synthetic: bool,
         counts: Counts,
         report: ErrorReport,
     ) -> None:
         self.database = database
-        self.columns = columns
-        self.upsert = upsert.UPSERTS[columns.kind]
+        self.upsert = upsert.UPSERTS[kind]
         self.source = source
         self.synthetic = synthetic
         self.counts = counts
         self.report = report
 
     async def all(
-        self,
-        reader: RowReader,
-        *,
-        batch_rows: int,
-        parse: BatchParser,
-        committed: Callable[[int, int], None],
+        self, batches: AsyncIterator[Batch[Any]], *, committed: Callable[[int, int], None]
     ) -> None:
-        """Every batch in order; the next one is parsed while this one is written."""
-        kind, fields = self.columns.kind, self.columns.fields
-        batches = reader.batches(batch_rows)
-        ahead: asyncio.Task[tuple[list[Any], Failures]] | None = None
-        position = (reader.offset, reader.row)
-        try:
-            first = next(batches, None)
-            if first is not None:
-                ahead = asyncio.ensure_future(parse(kind, fields, first))
-                position = (reader.offset, reader.row)
-            while ahead is not None:
-                parsed, failures = await ahead
-                ahead = None
-                done = position
-                following = next(batches, None)
-                if following is not None:
-                    ahead = asyncio.ensure_future(parse(kind, fields, following))
-                    position = (reader.offset, reader.row)
-                await self.write(parsed, failures)
-                committed(*done)
-        finally:
-            if ahead is not None:
-                ahead.cancel()
+        async for batch in batches:
+            await self.write(batch.records, batch.failures)
+            committed(batch.offset, batch.row)
 
-    async def write(self, parsed: list[records.Record], failures: Failures) -> None:
-        async with self.database.transaction() as session:
-            outcomes = await self._upsert(session, parsed)
+    async def write(self, parsed: list[records.Record], failures: list[Failure]) -> None:
+        if parsed:
+            async with self.database.transaction() as session:
+                outcomes = await self.upsert(
+                    session, parsed, source=self.source, synthetic=self.synthetic
+                )
+        else:
+            outcomes = []
         counts = self.counts
         counts.rows += len(parsed) + len(failures)
         counts.failed += len(failures)
@@ -325,13 +238,6 @@ class _Run:
             else:
                 counts.suppressed += 1
         self.report.write(failures)
-
-    async def _upsert(
-        self, session: AsyncSession, parsed: list[records.Record]
-    ) -> list[upsert.RowOutcome]:
-        if not parsed:
-            return []
-        return await self.upsert(session, parsed, source=self.source, synthetic=self.synthetic)
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -362,65 +268,6 @@ def _not_utf8(offset: int) -> InvalidCsvFormat:
         f"The file is not UTF-8 (invalid byte at offset {offset}); nothing was imported.",
         details={"encoding": f"invalid UTF-8 at byte {offset}; save the file as UTF-8"},
     )
-
-
-class RowReader:
-    """csv records from a binary file, with the exact byte offset after each one.
-
-    The csv module pulls a line only when the record it is reading needs one, so after
-    each record the offset of the lines handed out so far is where the next one starts.
-    """
-
-    def __init__(self, handle: IO[bytes]) -> None:
-        self._handle = handle
-        self.offset = 0
-        # The spreadsheet row of the last record read (the header is row 1).
-        self.row = 0
-        self._reader = csv.reader(self._lines())
-        csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
-
-    def _lines(self) -> Iterator[str]:
-        for line in self._handle:
-            if self.offset == 0 and line.startswith(codecs.BOM_UTF8):
-                self.offset += len(codecs.BOM_UTF8)
-                line = line[len(codecs.BOM_UTF8) :]
-            self.offset += len(line)
-            yield line.decode("utf-8")
-
-    def header(self) -> list[str]:
-        header = self._next()
-        if not header or not any(name.strip() for name in header):
-            raise InvalidCsvFormat(
-                "The file's first row must be its header.", details={"row 1": "empty"}
-            )
-        return [name.strip() for name in header]
-
-    def seek(self, *, offset: int, row: int) -> None:
-        self._handle.seek(offset)
-        self.offset = offset
-        self.row = row
-
-    def batches(self, size: int) -> Iterator[list[tuple[int, list[str]]]]:
-        batch: list[tuple[int, list[str]]] = []
-        while (raw := self._next()) is not None:
-            batch.append((self.row, raw))
-            if len(batch) >= size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    def _next(self) -> list[str] | None:
-        try:
-            raw = next(self._reader, None)
-        except csv.Error as error:
-            raise InvalidCsvFormat(
-                f"Row {self.row + 1} is not valid CSV: {error}.",
-                details={f"row {self.row + 1}": str(error)},
-            ) from None
-        if raw is not None:
-            self.row += 1
-        return raw
 
 
 # The error report -----------------------------------------------------------------------

@@ -333,6 +333,8 @@ class NameQuery(NamedTuple):
     colleagues: Sequence[Colleague]
     linkedin_slug: str | None = None
     emails: Collection[str] = ()
+    # The colleagues' name keys, when the caller keeps them (see shortlist).
+    names: Sequence[str] | None = None
 
 
 async def people_by_company(
@@ -355,7 +357,7 @@ async def match_names(
     session: AsyncSession, queries: Sequence[NameQuery]
 ) -> list[tuple[str, float] | None]:
     """:func:`name_match` for many, loading emails only for the close names that need them."""
-    shortlists = [shortlist(query.key, query.colleagues) for query in queries]
+    shortlists = [shortlist(query.key, query.colleagues, query.names) for query in queries]
     wanted = {
         colleague.person_id
         for query, short in zip(queries, shortlists, strict=True)
@@ -380,15 +382,21 @@ async def match_names(
     ]
 
 
-def shortlist(key: str, colleagues: Sequence[Colleague]) -> list[Colleague]:
-    """The colleagues whose names come close enough to matter, as a match or as a rival."""
+def shortlist(
+    key: str, colleagues: Sequence[Colleague], names: Sequence[str] | None = None
+) -> list[Colleague]:
+    """The colleagues whose names come close enough to matter, as a match or as a rival.
+
+    ``names`` are the colleagues' name keys in the same order: a company asked about
+    many times (an import, a bulk call) keeps them instead of listing them every time.
+    """
     if not colleagues:
         return []
     # A C-speed ratio drops the clearly different names first; every name name_score
     # could accept (a typo per half, an initial) stays well above the cut-off.
     closest = process.extract(
         key,
-        [colleague.name_key for colleague in colleagues],
+        names if names is not None else [colleague.name_key for colleague in colleagues],
         scorer=fuzz.ratio,
         score_cutoff=_PREFILTER_CUTOFF,
         limit=_PREFILTER_KEEP,
@@ -416,6 +424,7 @@ def name_match(
     *,
     linkedin_slug: str | None = None,
     emails: Collection[str] = (),
+    names: Sequence[str] | None = None,
 ) -> tuple[str, float] | None:
     """:func:`best_name_match` among colleagues, leaving out the ones that can't be this person.
 
@@ -425,7 +434,7 @@ def name_match(
     """
     candidates = [
         (colleague.person_id, colleague.name_key)
-        for colleague in shortlist(key, colleagues)
+        for colleague in shortlist(key, colleagues, names)
         if not (
             linkedin_slug and colleague.linkedin_slug and colleague.linkedin_slug != linkedin_slug
         )

@@ -14,11 +14,8 @@ from leadbase.server.db import Base, UTCDateTime, utcnow
 
 class Company(Base):
     __tablename__ = "companies"
-    __table_args__ = (
-        sa.Index("ix_companies_name_key", "name_key"),
-        sa.Index("ix_companies_industry", "industry"),
-        sa.Index("ix_companies_country", "country"),
-    )
+    # Search filters read the full-text facets (migration 0004), not b-tree indexes.
+    __table_args__ = (sa.Index("ix_companies_name_key", "name_key"),)
 
     id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(300))
@@ -47,13 +44,8 @@ class Company(Base):
 
 class Person(Base):
     __tablename__ = "people"
-    __table_args__ = (
-        sa.Index("ix_people_name_key", "name_key"),
-        sa.Index("ix_people_company_id", "company_id"),
-        sa.Index("ix_people_seniority", "seniority"),
-        sa.Index("ix_people_department", "department"),
-        sa.Index("ix_people_country", "country"),
-    )
+    # Matching blocks on the company; search filters read the full-text facets.
+    __table_args__ = (sa.Index("ix_people_company_id", "company_id"),)
 
     id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     first_name: Mapped[str | None] = mapped_column(sa.String(120))

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.catalog import match, normalize
 from leadbase.server.catalog.columns import Kind
+from leadbase.server.catalog.indexing import indexed_in_one_statement
 from leadbase.server.catalog.match import among
 from leadbase.server.catalog.models import (
     Company,
@@ -84,6 +85,8 @@ async def suppressed_keys(
 
 
 async def _suppressed_people(session: AsyncSession, records: Sequence[PersonRecord]) -> list[bool]:
+    if not await _any_suppressed(session):
+        return [False] * len(records)
     emails = {address for record in records for address, _, _ in record.emails}
     domains = {d for address in emails if (d := _email_domain(address))}
     domains |= {r.company.domain for r in records if r.company and r.company.domain}
@@ -99,6 +102,12 @@ async def _suppressed_people(session: AsyncSession, records: Sequence[PersonReco
     if not found:
         return [False] * len(records)
     return [_is_suppressed(record, found) for record in records]
+
+
+async def _any_suppressed(session: AsyncSession) -> bool:
+    """Whether the list holds anything: usually not, and then no key needs a look."""
+    found = await session.execute(sa.select(sa.exists().select_from(SUPPRESSIONS)))
+    return bool(found.scalar_one())
 
 
 def _is_suppressed(record: PersonRecord, found: set[tuple[str, str]]) -> bool:
@@ -356,6 +365,8 @@ class _PeopleBatch:
         default_factory=lambda: defaultdict(dict)
     )
     staff: dict[str, list[match.Colleague]] = field(default_factory=lambda: defaultdict(list))
+    # Their name keys, in the same order (match.shortlist's ``names``).
+    staff_names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     new: dict[str, dict[str, Any]] = field(default_factory=dict)
     fills: list[dict[str, Any]] = field(default_factory=list)
     email_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -403,6 +414,7 @@ class _PeopleBatch:
             best = match.name_match(
                 record.name_key,
                 self.staff.get(company_id, ()),
+                names=self.staff_names.get(company_id),
                 linkedin_slug=record.linkedin_slug,
                 emails=[address for address, _, _ in record.emails],
             )
@@ -441,6 +453,7 @@ class _PeopleBatch:
                     frozenset(address for address, _, _ in record.emails),
                 )
             )
+            self.staff_names[company_id].append(record.name_key)
         return person_id
 
     def merge(self, person_id: str, record: PersonRecord, company_id: str | None) -> None:
@@ -615,12 +628,16 @@ async def _fuzzy_candidates(
     staff = await match.people_by_company(
         session, {company_id for _, company_id in wanted if company_id not in created}
     )
+    rosters = {
+        company_id: [member.name_key for member in members] for company_id, members in staff.items()
+    }
     names = await match.match_names(
         session,
         [
             match.NameQuery(
                 key=records[index].name_key,
                 colleagues=staff.get(company_id, ()),
+                names=rosters.get(company_id),
                 linkedin_slug=records[index].linkedin_slug,
                 emails=[address for address, _, _ in records[index].emails],
             )
@@ -793,8 +810,16 @@ async def insert_rows(
     if len(columns) == 1:
         raise ValueError("insert_rows needs rows of two columns or more")
     if dialect.name != "sqlite" or not moments:
-        await connection.exec_driver_sql(sql, [pick(row) for row in rows])
-        return
+        values = [pick(row) for row in rows]
+    else:
+        values = _sqlite_values(rows, pick, moments)
+    async with indexed_in_one_statement(connection, table.name):
+        await connection.exec_driver_sql(sql, values)
+
+
+def _sqlite_values(
+    rows: Sequence[Mapping[str, Any]], pick: Callable[[Any], Any], moments: Sequence[int]
+) -> list[tuple[Any, ...]]:
     texts: dict[Any, str] = {}
     values: list[tuple[Any, ...]] = []
     for row in rows:
@@ -807,7 +832,7 @@ async def insert_rows(
                     text = texts[moment] = _sqlite_datetime(moment)
                 record[index] = text
         values.append(tuple(record))
-    await connection.exec_driver_sql(sql, values)
+    return values
 
 
 def _sqlite_datetime(moment: Any) -> str:

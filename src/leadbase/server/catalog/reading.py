@@ -1,0 +1,239 @@
+"""A CSV export as batches of parsed records, read here or ahead in a process of its own.
+
+read (stdlib csv over the file's bytes, so every record's end offset is exact) -> map
+(``ColumnMap.values``) -> parse (``records``; a row that makes no record is a failure
+with its errors). Each :class:`Batch` says where the next one starts (byte offset and
+spreadsheet row, the header being row 1), which is what an import checkpoints.
+
+Reading and parsing cost about as much CPU as resolving and writing the records, so
+:func:`batches` can run them in a second process that stays one batch ahead of the
+writer: batches cross the pipe as msgpack, several times cheaper than pickle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import csv
+import multiprocessing
+import signal
+import traceback
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import IO, Any, Generic, TypeVar
+
+import msgspec
+
+from leadbase.server.batch_gc import collecting_less
+from leadbase.server.catalog import records
+from leadbase.server.catalog.columns import ColumnMap, Kind
+from leadbase.server.errors import InvalidCsvFormat
+
+R = TypeVar("R")
+
+# Descriptions can be long; the csv module's default field limit is 128 KiB.
+_FIELD_LIMIT = 16 * 1024 * 1024
+
+# (spreadsheet row, the row's raw values, field -> problem)
+Failure = tuple[int, list[str], dict[str, str]]
+
+
+class Batch(msgspec.Struct, Generic[R], tag="batch"):
+    """Up to ``batch_rows`` rows: the records they made and the rows that made none."""
+
+    records: list[R]
+    failures: list[Failure]
+    # Where the next batch starts.
+    offset: int
+    row: int
+
+
+class _Stopped(msgspec.Struct, tag="stopped"):
+    """The reading process could not go on: the file is not valid CSV, or it failed."""
+
+    message: str
+    details: dict[str, str] | None = None
+    invalid_csv: bool = True
+
+
+RECORD_TYPES: dict[Kind, Any] = {
+    "people": records.PersonRecord,
+    "companies": records.CompanyRecord,
+    "openings": records.OpeningRecord,
+}
+
+
+class RowReader:
+    """csv records from a binary file, with the exact byte offset after each one.
+
+    The csv module pulls a line only when the record it is reading needs one, so after
+    each record the offset of the lines handed out so far is where the next one starts.
+    """
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self.offset = 0
+        # The spreadsheet row of the last record read (the header is row 1).
+        self.row = 0
+        self._reader = csv.reader(self._lines())
+        csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+
+    def _lines(self) -> Iterator[str]:
+        for line in self._handle:
+            if self.offset == 0 and line.startswith(codecs.BOM_UTF8):
+                self.offset += len(codecs.BOM_UTF8)
+                line = line[len(codecs.BOM_UTF8) :]
+            self.offset += len(line)
+            yield line.decode("utf-8")
+
+    def header(self) -> list[str]:
+        header = self._next()
+        if not header or not any(name.strip() for name in header):
+            raise InvalidCsvFormat(
+                "The file's first row must be its header.", details={"row 1": "empty"}
+            )
+        return [name.strip() for name in header]
+
+    def seek(self, *, offset: int, row: int) -> None:
+        self._handle.seek(offset)
+        self.offset = offset
+        self.row = row
+
+    def batches(self, size: int) -> Iterator[list[tuple[int, list[str]]]]:
+        batch: list[tuple[int, list[str]]] = []
+        while (raw := self._next()) is not None:
+            batch.append((self.row, raw))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _next(self) -> list[str] | None:
+        try:
+            raw = next(self._reader, None)
+        except csv.Error as error:
+            raise InvalidCsvFormat(
+                f"Row {self.row + 1} is not valid CSV: {error}.",
+                details={f"row {self.row + 1}": str(error)},
+            ) from None
+        if raw is not None:
+            self.row += 1
+        return raw
+
+
+def parse_rows(
+    columns: ColumnMap, rows: list[tuple[int, list[str]]]
+) -> tuple[list[records.Record], list[Failure]]:
+    """Records for the rows that make one, the row number and errors of those that don't."""
+    values_of = columns.values
+    parse = records.PARSERS[columns.kind]
+    parsed: list[records.Record] = []
+    failures: list[Failure] = []
+    for number, raw in rows:
+        values = values_of(raw)
+        if not values:
+            continue  # a blank line
+        result = parse(values)
+        if isinstance(result, dict):
+            failures.append((number, raw, result))
+        else:
+            parsed.append(result)
+    return parsed, failures
+
+
+def read_batches(
+    path: Path, columns: ColumnMap, *, offset: int, row: int, batch_rows: int
+) -> Iterator[Batch[Any]]:
+    """The batches of ``path`` from ``offset`` (just after row ``row``), parsed."""
+    with path.open("rb") as handle:
+        reader = RowReader(handle)
+        reader.seek(offset=offset, row=row)
+        for raw in reader.batches(batch_rows):
+            parsed, failures = parse_rows(columns, raw)
+            yield Batch(parsed, failures, reader.offset, reader.row)
+
+
+@asynccontextmanager
+async def batches(
+    path: Path,
+    columns: ColumnMap,
+    *,
+    offset: int,
+    row: int,
+    batch_rows: int,
+    ahead: bool,
+) -> AsyncIterator[AsyncIterator[Batch[Any]]]:
+    """:func:`read_batches`, read in this process or, with ``ahead``, in another one."""
+    if not ahead:
+        yield _inline(read_batches(path, columns, offset=offset, row=row, batch_rows=batch_rows))
+        return
+    context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_read_ahead,
+        args=(sending, path, columns, offset, row, batch_rows),
+        name="leadbase-import-reader",
+        daemon=True,
+    )
+    process.start()
+    sending.close()
+    try:
+        yield _received(receiving, columns.kind, process)
+    finally:
+        receiving.close()
+        process.terminate()
+        await asyncio.to_thread(process.join, 10)
+
+
+async def _inline(batches: Iterator[Batch[Any]]) -> AsyncIterator[Batch[Any]]:
+    for batch in batches:
+        yield batch
+
+
+def _read_ahead(
+    sending: Connection, path: Path, columns: ColumnMap, offset: int, row: int, batch_rows: int
+) -> None:
+    """The reading process: every batch down the pipe, then an empty message."""
+    # Ctrl-C reaches the whole process group; the importer stops this process itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    encode = msgspec.msgpack.Encoder().encode
+    try:
+        with collecting_less():
+            for batch in read_batches(path, columns, offset=offset, row=row, batch_rows=batch_rows):
+                sending.send_bytes(encode(batch))
+    except InvalidCsvFormat as error:
+        sending.send_bytes(encode(_Stopped(error.message, _text_details(error.details))))
+    except Exception:
+        sending.send_bytes(encode(_Stopped(traceback.format_exc(), invalid_csv=False)))
+    else:
+        sending.send_bytes(b"")
+    finally:
+        sending.close()
+
+
+def _text_details(details: dict[str, Any] | None) -> dict[str, str] | None:
+    return None if details is None else {name: str(value) for name, value in details.items()}
+
+
+async def _received(
+    receiving: Connection, kind: Kind, process: multiprocessing.process.BaseProcess
+) -> AsyncIterator[Batch[Any]]:
+    decode = msgspec.msgpack.Decoder(Batch[RECORD_TYPES[kind]] | _Stopped).decode  # type: ignore[valid-type]
+    while True:
+        try:
+            message = await asyncio.to_thread(receiving.recv_bytes)
+        except EOFError:
+            raise RuntimeError(
+                f"the import's reading process stopped unexpectedly (exit code {process.exitcode})"
+            ) from None
+        if not message:
+            return
+        batch = decode(message)
+        if isinstance(batch, _Stopped):
+            if batch.invalid_csv:
+                raise InvalidCsvFormat(batch.message, details=batch.details)
+            raise RuntimeError(f"the import's reading process failed:\n{batch.message}")
+        yield batch
