@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from tests.cli.cli import assert_failed, assert_failed_json, invoke, invoke_json
@@ -152,3 +158,43 @@ def test_suppress_needs_a_usable_key(database_url: str) -> None:
         "invalid_linkedin_url",
     )
     assert error["details"] == {"linkedin_url": "expected https://www.linkedin.com/in/<slug>"}
+
+
+def test_ctrl_c_stops_an_import_that_the_same_command_then_resumes(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = people_csv(tmp_path / "people.csv", 6_000)
+    command = [
+        sys.executable,
+        "-m",
+        "leadbase.cli.main",
+        "catalog",
+        "import",
+        str(path),
+        "--database-url",
+        database_url,
+        "--batch-rows",
+        "200",
+        "--read-ahead",
+    ]
+    # A session of its own: SIGINT to the group, as a terminal's Ctrl-C sends it.
+    running = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    checkpoint = Path(str(path) + ".leadbase-checkpoint")
+    deadline = time.monotonic() + 60
+    while not checkpoint.exists() and running.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(running.pid, signal.SIGINT)
+    _, stderr = running.communicate(timeout=60)
+    assert running.returncode == 130, stderr
+    assert b"run the same command again to resume" in stderr
+    assert b"Traceback" not in stderr
+    assert checkpoint.exists()
+
+    resumed = subprocess.run([*command, "--json"], capture_output=True, timeout=300, check=True)
+    summary = json.loads(resumed.stdout)
+    assert summary["resumed_after_row"] > 1
+    assert (summary["rows"], summary["created"], summary["merged"]) == (6_000, 6_000, 0)
+    assert rows(database_url, "SELECT count(*) AS n FROM people") == [{"n": 6_000}]
+    assert not checkpoint.exists()

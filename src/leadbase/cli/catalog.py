@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,8 @@ app = typer.Typer(
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+# 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
+INTERRUPTED = 130
 
 
 @app.command("generate")
@@ -207,15 +210,15 @@ def import_file(
     batch_rows: Annotated[
         int, typer.Option("--batch-rows", min=1, help="Rows per transaction (and checkpoint).")
     ] = 5000,
-    workers: Annotated[
-        int,
+    read_ahead: Annotated[
+        bool | None,
         typer.Option(
-            "--workers",
-            min=0,
-            help="Processes that parse the next batch while one is written; "
-            "worth it when the machine has idle cores.",
+            "--read-ahead/--no-read-ahead",
+            help="Read and parse in a second process, one batch ahead of the writer "
+            "[default: on with two cores or more].",
+            show_default=False,
         ),
-    ] = 0,
+    ] = None,
     as_json: JsonOption = False,
     database_url: DatabaseUrlOption = None,
     config: ConfigOption = None,
@@ -233,13 +236,18 @@ def import_file(
             resume=resume,
             synthetic=synthetic,
             batch_rows=batch_rows,
-            workers=workers,
+            read_ahead=read_ahead if read_ahead is not None else _cores() >= 2,
             on_progress=on_progress,
         )
     if as_json:
         print_json(_to_json(summary))
         return
     _print_import(summary)
+
+
+def _cores() -> int:
+    # Reading and parsing cost about what writing does: a second core nearly halves an import.
+    return os.cpu_count() or 1
 
 
 def _to_json(value: object) -> str:
@@ -262,7 +270,14 @@ def _run_import(url: str, file: Path, *, migrate: bool, **options: Any) -> Impor
         finally:
             await database.dispose()
 
-    return asyncio.run(work())
+    try:
+        return asyncio.run(work())
+    except KeyboardInterrupt:
+        errors.print(
+            "interrupted: every committed batch is kept; run the same command again to resume",
+            soft_wrap=True,
+        )
+        raise typer.Exit(INTERRUPTED) from None
 
 
 @contextmanager

@@ -307,13 +307,13 @@ def test_an_explicit_error_report_is_kept_even_when_empty(
     assert errors.read_bytes() == b"row,column,error,value,raw\r\n"
 
 
-def test_parsing_in_worker_processes_imports_the_same_rows(
+def test_reading_ahead_in_a_second_process_imports_the_same_rows(
     database_url: str, tmp_path: Path
 ) -> None:
     body = contacts(9)
     body[4][3] = "bad"  # row 6
     path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
-    summary = run_import(database_url, path, batch_rows=4, workers=1)
+    summary = run_import(database_url, path, batch_rows=4, read_ahead=True)
     assert (summary.rows, summary.created, summary.failed) == (9, 8, 1)
     assert [line["row"] for line in report(default_errors_path(path))] == ["6"]
     assert rows(database_url, "SELECT email FROM person_emails ORDER BY email")[0] == {

@@ -100,12 +100,12 @@ async def import_csv(
     resume: bool = True,
     synthetic: bool = False,
     batch_rows: int = BATCH_ROWS,
-    workers: int = 0,
+    read_ahead: bool = False,
     on_progress: Progress | None = None,
 ) -> ImportSummary:
     """Import ``path`` into the catalog; see the module docstring for the guarantees.
 
-    With ``workers`` > 0, a process reads and parses the next batch while this one is
+    With ``read_ahead``, a process reads and parses the next batch while this one is
     written: about half of an import's CPU, so it helps on a machine with an idle core
     (and not on a busy one). It is spawned, so a script calling this needs the
     ``if __name__ == "__main__":`` guard.
@@ -164,7 +164,7 @@ async def import_csv(
                     offset=start[0],
                     row=start[1],
                     batch_rows=batch_rows,
-                    ahead=workers > 0,
+                    ahead=read_ahead,
                 ) as batches:
                     await run.all(batches, committed=checkpoint)
         finally:
