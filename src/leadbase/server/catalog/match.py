@@ -362,18 +362,17 @@ async def match_names(
         colleague.person_id
         for query, short in zip(queries, shortlists, strict=True)
         if query.emails
-        for colleague in short
+        for colleague, _ in short
         if colleague.emails is None
     }
     emails = await emails_of(session, wanted) if wanted else {}
     return [
-        name_match(
-            query.key,
+        _clear_winner(
             [
-                colleague._replace(emails=emails[colleague.person_id])
+                Scored(colleague._replace(emails=emails[colleague.person_id]), score)
                 if colleague.emails is None and colleague.person_id in emails
-                else colleague
-                for colleague in short
+                else Scored(colleague, score)
+                for colleague, score in short
             ],
             linkedin_slug=query.linkedin_slug,
             emails=query.emails,
@@ -382,9 +381,15 @@ async def match_names(
     ]
 
 
+class Scored(NamedTuple):
+    colleague: Colleague
+    # name_score of the colleague's name against the key asked about.
+    score: float
+
+
 def shortlist(
     key: str, colleagues: Sequence[Colleague], names: Sequence[str] | None = None
-) -> list[Colleague]:
+) -> list[Scored]:
     """The colleagues whose names come close enough to matter, as a match or as a rival.
 
     ``names`` are the colleagues' name keys in the same order: a company asked about
@@ -402,7 +407,11 @@ def shortlist(
         limit=_PREFILTER_KEEP,
     )
     floor = NAME_THRESHOLD - NAME_MARGIN
-    return [colleagues[index] for name, _, index in closest if name_score(key, name) >= floor]
+    return [
+        Scored(colleagues[index], score)
+        for name, _, index in closest
+        if (score := name_score(key, name)) >= floor
+    ]
 
 
 async def emails_of(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -426,21 +435,43 @@ def name_match(
     emails: Collection[str] = (),
     names: Sequence[str] | None = None,
 ) -> tuple[str, float] | None:
-    """:func:`best_name_match` among colleagues, leaving out the ones that can't be this person.
+    """The colleague whose name clearly matches ``key``, and its score; see _clear_winner."""
+    return _clear_winner(
+        shortlist(key, colleagues, names), linkedin_slug=linkedin_slug, emails=emails
+    )
 
-    A person has one LinkedIn profile: another slug means a namesake, never a typo. And
-    someone with an address at the same domain but none in common is someone else: a
-    namesake (john.smith@ and john.smith2@) or a near-namesake (john.smith@ and joan@).
+
+def _clear_winner(
+    scored: Sequence[Scored], *, linkedin_slug: str | None, emails: Collection[str]
+) -> tuple[str, float] | None:
+    """The one candidate above NAME_THRESHOLD with no rival within NAME_MARGIN of it.
+
+    Colleagues who can't be this person are left out first. A person has one LinkedIn
+    profile: another slug means a namesake, never a typo. And someone with an address at
+    the same domain but none in common is someone else: a namesake (john.smith@ and
+    john.smith2@) or a near-namesake (john.smith@ and joan@).
     """
-    candidates = [
-        (colleague.person_id, colleague.name_key)
-        for colleague in shortlist(key, colleagues, names)
-        if not (
-            linkedin_slug and colleague.linkedin_slug and colleague.linkedin_slug != linkedin_slug
-        )
-        and not _emails_conflict(emails, colleague.emails or ())
-    ]
-    return best_name_match(key, candidates)
+    ranked = sorted(
+        (
+            (score, colleague.person_id)
+            for colleague, score in scored
+            if not (
+                linkedin_slug
+                and colleague.linkedin_slug
+                and colleague.linkedin_slug != linkedin_slug
+            )
+            and not _emails_conflict(emails, colleague.emails or ())
+        ),
+        reverse=True,
+    )
+    if not ranked or ranked[0][0] < NAME_THRESHOLD:
+        return None
+    best_score, best_id = ranked[0]
+    # The same person twice in the block (same id) is not a rival.
+    for score, person_id in ranked[1:]:
+        if person_id != best_id and score > best_score - NAME_MARGIN:
+            return None
+    return best_id, best_score
 
 
 def _emails_conflict(left: Collection[str], right: Collection[str]) -> bool:
@@ -448,23 +479,6 @@ def _emails_conflict(left: Collection[str], right: Collection[str]) -> bool:
         return False
     domains = {address.rpartition("@")[2] for address in left}
     return any(address.rpartition("@")[2] in domains for address in right)
-
-
-def best_name_match(key: str, candidates: Sequence[tuple[str, str]]) -> tuple[str, float] | None:
-    """The one candidate ``(id, name_key)`` whose name clearly matches ``key``, and its score."""
-    if not candidates:
-        return None
-    scored = sorted(
-        ((name_score(key, name), person_id) for person_id, name in candidates), reverse=True
-    )
-    best_score, best_id = scored[0]
-    if best_score < NAME_THRESHOLD:
-        return None
-    # The same person twice in the block (same id) is not a rival.
-    for score, person_id in scored[1:]:
-        if person_id != best_id and score > best_score - NAME_MARGIN:
-            return None
-    return best_id, best_score
 
 
 def name_score(left: str, right: str) -> float:
