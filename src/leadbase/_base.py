@@ -281,7 +281,9 @@ def parse_response(response: httpx.Response, spec: APIRequest[T]) -> T:
         )
     meta = Meta.from_json(body.get("meta"))
     if meta.request_id is None and "x-request-id" in response.headers:
-        meta = Meta.from_json({**meta.raw, "request_id": response.headers["x-request-id"]})
+        meta = dataclasses.replace(meta, request_id=response.headers["x-request-id"])
+    if response.headers.get("idempotent-replayed") == "true":
+        meta = dataclasses.replace(meta, replayed=True)
     try:
         return spec.parse(body["data"], meta)
     except (ShapeError, TypeError, ValueError, KeyError) as exc:

@@ -28,6 +28,9 @@ class Meta:
     # On listings: the cursor of the next page while has_more is true.
     next_cursor: str | None = None
     has_more: bool | None = None
+    # The server answered with the stored response of an earlier call with the same
+    # Idempotency-Key (Idempotent-Replayed: true): nothing was performed or billed again.
+    replayed: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod

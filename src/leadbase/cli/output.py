@@ -36,13 +36,19 @@ def fail(
     as_json: bool,
     param: str | None = None,
     details: Mapping[str, Any] | None = None,
+    request_id: str | None = None,
 ) -> NoReturn:
     """Report why the command failed, on stderr, and exit with status 1."""
     if as_json:
         error = {"code": code, "message": message, "param": param, "details": details}
+        if request_id is not None:
+            error["request_id"] = request_id
         typer.echo(json.dumps({"error": error}, default=str), err=True)
     else:
-        errors.print(f"[bold red]error[/] [bold]{code}[/]: {escape(message)}", soft_wrap=True)
+        where = f" (request_id {request_id})" if request_id else ""
+        errors.print(
+            f"[bold red]error[/] [bold]{code}[/]: {escape(message)}{escape(where)}", soft_wrap=True
+        )
         if details:
             for name, reason in details.items():
                 errors.print(f"  {escape(str(name))}: {escape(str(reason))}", soft_wrap=True)
