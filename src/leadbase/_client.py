@@ -10,7 +10,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import TypeVar
+from typing import Generic, Self, TypeVar
 
 import httpx
 
@@ -33,9 +33,50 @@ from leadbase._base import (
 from leadbase._exceptions import APIError, status_error
 
 T = TypeVar("T")
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+S = TypeVar("S")
 
 
-class Leadbase:
+class _BaseClient(Generic[H, S]):
+    """What both clients hold: options, the httpx client, the sleep between retries."""
+
+    _options: ClientOptions
+    _http: H
+    _owns_http: bool
+    _sleep: S
+
+    def _setup(self, options: ClientOptions, http: H, *, owns_http: bool, sleep: S) -> None:
+        self._options = options
+        self._http = http
+        self._owns_http = owns_http
+        self._sleep = sleep
+        self._attach_resources()
+
+    def _attach_resources(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> str:
+        return self._options.base_url
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        customer_id: str | NotGiven | None = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
+    ) -> Self:
+        """A client with some settings changed, sharing this one's connections."""
+        clone = object.__new__(type(self))
+        changed = self._options.changed(
+            timeout=timeout, max_retries=max_retries, customer_id=customer_id, retry=retry
+        )
+        clone._setup(changed, self._http, owns_http=False, sleep=self._sleep)
+        return clone
+
+
+class Leadbase(_BaseClient[httpx.Client, Callable[[float], None]]):
     """A Leadbase API client (sync).
 
     ``api_key`` falls back to LEADBASE_API_KEY and ``base_url`` to LEADBASE_BASE_URL (then
@@ -69,18 +110,7 @@ class Leadbase:
             options, http_client or httpx.Client(), owns_http=http_client is None, sleep=sleep
         )
 
-    def _setup(
-        self,
-        options: ClientOptions,
-        http: httpx.Client,
-        *,
-        owns_http: bool,
-        sleep: Callable[[float], None],
-    ) -> None:
-        self._options = options
-        self._http = http
-        self._owns_http = owns_http
-        self._sleep = sleep
+    def _attach_resources(self) -> None:
         self.account = resources.Account(self)
         self.api_keys = resources.ApiKeys(self)
         self.people = resources.People(self)
@@ -90,26 +120,6 @@ class Leadbase:
         self.openings = resources.Openings(self)
         self.phones = resources.Phones(self)
         self.errors = resources.Errors(self)
-
-    @property
-    def base_url(self) -> str:
-        return self._options.base_url
-
-    def with_options(
-        self,
-        *,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        customer_id: str | NotGiven | None = NOT_GIVEN,
-        retry: RetryPolicy | None = None,
-    ) -> Leadbase:
-        """A client with some settings changed, sharing this one's connections."""
-        clone = object.__new__(Leadbase)
-        changed = self._options.changed(
-            timeout=timeout, max_retries=max_retries, customer_id=customer_id, retry=retry
-        )
-        clone._setup(changed, self._http, owns_http=False, sleep=self._sleep)
-        return clone
 
     def _request(self, spec: APIRequest[T]) -> T:
         request = build_request(self._http, self._options, spec)
@@ -146,7 +156,7 @@ class Leadbase:
         self.close()
 
 
-class AsyncLeadbase:
+class AsyncLeadbase(_BaseClient[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
     """A Leadbase API client (async); configured and behaving as ``Leadbase``."""
 
     def __init__(
@@ -173,18 +183,7 @@ class AsyncLeadbase:
             options, http_client or httpx.AsyncClient(), owns_http=http_client is None, sleep=sleep
         )
 
-    def _setup(
-        self,
-        options: ClientOptions,
-        http: httpx.AsyncClient,
-        *,
-        owns_http: bool,
-        sleep: Callable[[float], Awaitable[None]],
-    ) -> None:
-        self._options = options
-        self._http = http
-        self._owns_http = owns_http
-        self._sleep = sleep
+    def _attach_resources(self) -> None:
         self.account = resources.AsyncAccount(self)
         self.api_keys = resources.AsyncApiKeys(self)
         self.people = resources.AsyncPeople(self)
@@ -194,26 +193,6 @@ class AsyncLeadbase:
         self.openings = resources.AsyncOpenings(self)
         self.phones = resources.AsyncPhones(self)
         self.errors = resources.AsyncErrors(self)
-
-    @property
-    def base_url(self) -> str:
-        return self._options.base_url
-
-    def with_options(
-        self,
-        *,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        customer_id: str | NotGiven | None = NOT_GIVEN,
-        retry: RetryPolicy | None = None,
-    ) -> AsyncLeadbase:
-        """A client with some settings changed, sharing this one's connections."""
-        clone = object.__new__(AsyncLeadbase)
-        changed = self._options.changed(
-            timeout=timeout, max_retries=max_retries, customer_id=customer_id, retry=retry
-        )
-        clone._setup(changed, self._http, owns_http=False, sleep=self._sleep)
-        return clone
 
     async def _request(self, spec: APIRequest[T]) -> T:
         request = build_request(self._http, self._options, spec)

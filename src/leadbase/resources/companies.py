@@ -2,61 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Unpack
 
 from leadbase import _bulk
 from leadbase import _models as models
-from leadbase._base import NOT_GIVEN, APIRequest, NotGiven, Timeout, get, post, segment
+from leadbase._base import NOT_GIVEN, NotGiven, Timeout
 from leadbase._models import Mode
 from leadbase._params import CompanyIdentifiers, CompanyRow
-from leadbase._resource import AsyncAPIResource, SyncAPIResource, model
+from leadbase._resource import AsyncAPIResource, SyncAPIResource
+from leadbase.resources._enrich import EnrichEndpoints
 
-
-def _get(company_id: str, timeout: Timeout | NotGiven) -> APIRequest[models.Company]:
-    return get(f"/v1/companies/{segment(company_id)}", model(models.Company), timeout=timeout)
-
-
-def _enrich(
-    identifiers: CompanyIdentifiers,
-    mode: Mode,
-    idempotency_key: str | None,
-    timeout: Timeout | NotGiven,
-) -> APIRequest[models.CompanyEnrichment]:
-    return post(
-        "/v1/companies/enrich",
-        {**identifiers, "mode": mode},
-        model(models.CompanyEnrichment),
-        idempotency_key=idempotency_key,
-        timeout=timeout,
-    )
-
-
-def _enrich_bulk(
-    rows: Sequence[Mapping[str, object]],
-    mode: Mode,
-    idempotency_key: str | None,
-    timeout: Timeout | NotGiven,
-) -> APIRequest[models.BulkCompaniesEnrichment]:
-    return post(
-        "/v1/companies/enrich/bulk",
-        {"rows": list(rows), "mode": mode},
-        model(models.BulkCompaniesEnrichment),
-        idempotency_key=idempotency_key,
-        timeout=timeout,
-    )
-
-
-def _chunk_request(
-    mode: Mode, timeout: Timeout | NotGiven
-) -> _bulk.BulkRequest[models.CompanyRowResult]:
-    return lambda chunk: _enrich_bulk(chunk.rows, mode, chunk.idempotency_key, timeout)
+_ENDPOINTS = EnrichEndpoints(
+    "companies", models.Company, models.CompanyEnrichment, models.BulkCompaniesEnrichment
+)
 
 
 class Companies(SyncAPIResource):
     def get(self, company_id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> models.Company:
         """One company by id; free. NotFoundError for an unknown id."""
-        return self._client._request(_get(company_id, timeout))
+        return self._client._request(_ENDPOINTS.get(company_id, timeout))
 
     def enrich(
         self,
@@ -71,7 +36,7 @@ class Companies(SyncAPIResource):
 
         1 credit on a match; NotFoundError (code ``no_match``, free) when nothing matches.
         """
-        return self._client._request(_enrich(identifier, mode, idempotency_key, timeout))
+        return self._client._request(_ENDPOINTS.enrich(identifier, mode, idempotency_key, timeout))
 
     def enrich_bulk(
         self,
@@ -83,7 +48,7 @@ class Companies(SyncAPIResource):
     ) -> models.BulkCompaniesEnrichment:
         """Enrich 1-500 company rows, each with a ``row_ref`` and exactly one identifier, in
         one call; 1 credit per matched row."""
-        return self._client._request(_enrich_bulk(rows, mode, idempotency_key, timeout))
+        return self._client._request(_ENDPOINTS.enrich_bulk(rows, mode, idempotency_key, timeout))
 
     def enrich_many(
         self,
@@ -98,7 +63,7 @@ class Companies(SyncAPIResource):
         """Enrich any number of company rows, as ``Leadbase.people.enrich_many`` does people."""
         return _bulk.run(
             self._client,
-            _chunk_request(mode, timeout),
+            _ENDPOINTS.chunk(mode, timeout),
             rows,
             concurrency=concurrency,
             chunk_size=chunk_size,
@@ -111,7 +76,7 @@ class AsyncCompanies(AsyncAPIResource):
         self, company_id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
     ) -> models.Company:
         """One company by id; free. NotFoundError for an unknown id."""
-        return await self._client._request(_get(company_id, timeout))
+        return await self._client._request(_ENDPOINTS.get(company_id, timeout))
 
     async def enrich(
         self,
@@ -122,7 +87,9 @@ class AsyncCompanies(AsyncAPIResource):
         **identifier: Unpack[CompanyIdentifiers],
     ) -> models.CompanyEnrichment:
         """Match one company; see ``Leadbase.companies.enrich``."""
-        return await self._client._request(_enrich(identifier, mode, idempotency_key, timeout))
+        return await self._client._request(
+            _ENDPOINTS.enrich(identifier, mode, idempotency_key, timeout)
+        )
 
     async def enrich_bulk(
         self,
@@ -133,7 +100,9 @@ class AsyncCompanies(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> models.BulkCompaniesEnrichment:
         """Enrich 1-500 company rows in one call; see ``Leadbase.companies.enrich_bulk``."""
-        return await self._client._request(_enrich_bulk(rows, mode, idempotency_key, timeout))
+        return await self._client._request(
+            _ENDPOINTS.enrich_bulk(rows, mode, idempotency_key, timeout)
+        )
 
     async def enrich_many(
         self,
@@ -148,7 +117,7 @@ class AsyncCompanies(AsyncAPIResource):
         """Enrich any number of company rows, ``concurrency`` bulk calls at a time (tasks)."""
         return await _bulk.run_async(
             self._client,
-            _chunk_request(mode, timeout),
+            _ENDPOINTS.chunk(mode, timeout),
             rows,
             concurrency=concurrency,
             chunk_size=chunk_size,

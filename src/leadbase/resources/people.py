@@ -2,61 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Unpack
 
 from leadbase import _bulk
 from leadbase import _models as models
-from leadbase._base import NOT_GIVEN, APIRequest, NotGiven, Timeout, get, post, segment
+from leadbase._base import NOT_GIVEN, NotGiven, Timeout
 from leadbase._models import Mode
 from leadbase._params import PersonIdentifiers, PersonRow
-from leadbase._resource import AsyncAPIResource, SyncAPIResource, model
+from leadbase._resource import AsyncAPIResource, SyncAPIResource
+from leadbase.resources._enrich import EnrichEndpoints
 
-
-def _get(person_id: str, timeout: Timeout | NotGiven) -> APIRequest[models.Person]:
-    return get(f"/v1/people/{segment(person_id)}", model(models.Person), timeout=timeout)
-
-
-def _enrich(
-    identifiers: PersonIdentifiers,
-    mode: Mode,
-    idempotency_key: str | None,
-    timeout: Timeout | NotGiven,
-) -> APIRequest[models.PersonEnrichment]:
-    return post(
-        "/v1/people/enrich",
-        {**identifiers, "mode": mode},
-        model(models.PersonEnrichment),
-        idempotency_key=idempotency_key,
-        timeout=timeout,
-    )
-
-
-def _enrich_bulk(
-    rows: Sequence[Mapping[str, object]],
-    mode: Mode,
-    idempotency_key: str | None,
-    timeout: Timeout | NotGiven,
-) -> APIRequest[models.BulkPeopleEnrichment]:
-    return post(
-        "/v1/people/enrich/bulk",
-        {"rows": list(rows), "mode": mode},
-        model(models.BulkPeopleEnrichment),
-        idempotency_key=idempotency_key,
-        timeout=timeout,
-    )
-
-
-def _chunk_request(
-    mode: Mode, timeout: Timeout | NotGiven
-) -> _bulk.BulkRequest[models.PersonRowResult]:
-    return lambda chunk: _enrich_bulk(chunk.rows, mode, chunk.idempotency_key, timeout)
+_ENDPOINTS = EnrichEndpoints(
+    "people", models.Person, models.PersonEnrichment, models.BulkPeopleEnrichment
+)
 
 
 class People(SyncAPIResource):
     def get(self, person_id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> models.Person:
         """One person by id; free. NotFoundError for an unknown id."""
-        return self._client._request(_get(person_id, timeout))
+        return self._client._request(_ENDPOINTS.get(person_id, timeout))
 
     def enrich(
         self,
@@ -71,7 +36,7 @@ class People(SyncAPIResource):
 
         1 credit on a match; NotFoundError (code ``no_match``, free) when nothing matches.
         """
-        return self._client._request(_enrich(identifiers, mode, idempotency_key, timeout))
+        return self._client._request(_ENDPOINTS.enrich(identifiers, mode, idempotency_key, timeout))
 
     def enrich_bulk(
         self,
@@ -84,7 +49,7 @@ class People(SyncAPIResource):
         """Enrich 1-500 rows, each with a ``row_ref`` unique in the call, in one call: a
         summary and each row's result (matched, no_match, invalid) in the order sent.
         1 credit per matched row."""
-        return self._client._request(_enrich_bulk(rows, mode, idempotency_key, timeout))
+        return self._client._request(_ENDPOINTS.enrich_bulk(rows, mode, idempotency_key, timeout))
 
     def enrich_many(
         self,
@@ -105,7 +70,7 @@ class People(SyncAPIResource):
         """
         return _bulk.run(
             self._client,
-            _chunk_request(mode, timeout),
+            _ENDPOINTS.chunk(mode, timeout),
             rows,
             concurrency=concurrency,
             chunk_size=chunk_size,
@@ -118,7 +83,7 @@ class AsyncPeople(AsyncAPIResource):
         self, person_id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
     ) -> models.Person:
         """One person by id; free. NotFoundError for an unknown id."""
-        return await self._client._request(_get(person_id, timeout))
+        return await self._client._request(_ENDPOINTS.get(person_id, timeout))
 
     async def enrich(
         self,
@@ -129,7 +94,9 @@ class AsyncPeople(AsyncAPIResource):
         **identifiers: Unpack[PersonIdentifiers],
     ) -> models.PersonEnrichment:
         """Match one person; see ``Leadbase.people.enrich``."""
-        return await self._client._request(_enrich(identifiers, mode, idempotency_key, timeout))
+        return await self._client._request(
+            _ENDPOINTS.enrich(identifiers, mode, idempotency_key, timeout)
+        )
 
     async def enrich_bulk(
         self,
@@ -140,7 +107,9 @@ class AsyncPeople(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> models.BulkPeopleEnrichment:
         """Enrich 1-500 rows in one call; see ``Leadbase.people.enrich_bulk``."""
-        return await self._client._request(_enrich_bulk(rows, mode, idempotency_key, timeout))
+        return await self._client._request(
+            _ENDPOINTS.enrich_bulk(rows, mode, idempotency_key, timeout)
+        )
 
     async def enrich_many(
         self,
@@ -156,7 +125,7 @@ class AsyncPeople(AsyncAPIResource):
         in input order; see ``Leadbase.people.enrich_many``."""
         return await _bulk.run_async(
             self._client,
-            _chunk_request(mode, timeout),
+            _ENDPOINTS.chunk(mode, timeout),
             rows,
             concurrency=concurrency,
             chunk_size=chunk_size,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import Result
 
 from leadbase import Leadbase
 from leadbase.cli.client import checkpoint, enrich
@@ -51,10 +52,8 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(file))
 
 
-def run_enrich(
-    server: str, tenant: Tenant, source: Path, output: Path, *args: str
-) -> dict[str, object]:
-    result = invoke(
+def enrich_command(server: str, tenant: Tenant, source: Path, output: Path, *args: str) -> Result:
+    return invoke(
         "enrich",
         str(source),
         "-o",
@@ -63,9 +62,14 @@ def run_enrich(
         tenant.secret,
         "--base-url",
         server,
-        "--json",
         *args,
     )
+
+
+def run_enrich(
+    server: str, tenant: Tenant, source: Path, output: Path, *args: str
+) -> dict[str, object]:
+    result = enrich_command(server, tenant, source, output, "--json", *args)
     assert result.exit_code == 0, result.output
     summary: dict[str, object] = json.loads(result.stdout)
     return summary
@@ -113,16 +117,7 @@ def test_a_human_gets_a_summary_line(
     server: str, acme: Tenant, catalog: Catalog, tmp_path: Path
 ) -> None:
     source = write_csv(tmp_path / "people.csv", PEOPLE)
-    result = invoke(
-        "enrich",
-        str(source),
-        "-o",
-        str(tmp_path / "out.csv"),
-        "--api-key",
-        acme.secret,
-        "--base-url",
-        server,
-    )
+    result = enrich_command(server, acme, source, tmp_path / "out.csv")
     assert result.exit_code == 0, result.output
     assert (
         "5 rows" in result.stdout
@@ -148,16 +143,7 @@ def test_a_file_without_identifier_columns_is_refused(
     server: str, acme: Tenant, tmp_path: Path
 ) -> None:
     source = write_csv(tmp_path / "notes.csv", [["a"]], headers=["Notes"])
-    result = invoke(
-        "enrich",
-        str(source),
-        "-o",
-        str(tmp_path / "out.csv"),
-        "--api-key",
-        acme.secret,
-        "--base-url",
-        server,
-    )
+    result = enrich_command(server, acme, source, tmp_path / "out.csv")
     assert_failed(result, "invalid_csv_format")
 
 
@@ -212,9 +198,7 @@ def test_a_checkpoint_of_other_work_is_refused_until_restart(
         checkpoint.path_for(output),
         checkpoint.Checkpoint(input_sha256="other", chunk_size=2, mode="database"),
     )
-    result = invoke(
-        "enrich", str(source), "-o", str(output), "--api-key", acme.secret, "--base-url", server
-    )
+    result = enrich_command(server, acme, source, output)
     assert_failed(result, "checkpoint_mismatch")
     run_enrich(server, acme, source, output, "--restart")
     assert len(read_csv(output)) == 5

@@ -17,7 +17,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -27,7 +27,6 @@ import typer
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
-    Progress,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -47,7 +46,7 @@ from leadbase.cli.client.common import (
     api_errors,
     make_client,
 )
-from leadbase.cli.output import console, errors, fail, print_json
+from leadbase.cli.output import console, errors, fail, print_json, progress_bar
 
 INTERRUPTED = 130
 _HASH_BLOCK = 1 << 20
@@ -330,27 +329,17 @@ def _finish_chunk(
     )
 
 
-@contextmanager
-def _progress(*, enabled: bool) -> Iterator[OnProgress | None]:
-    """A progress bar on stderr while enriching, when stderr is a terminal."""
-    if not (enabled and errors.is_terminal):
-        yield None
-        return
-    columns = (
-        TextColumn("enrich"),
+def _progress(*, enabled: bool) -> AbstractContextManager[OnProgress | None]:
+    """A bar of rows enriched on stderr, when stderr is a terminal."""
+    return progress_bar(
+        TextColumn("enriching"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("rows"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
+        enabled=enabled,
     )
-    with Progress(*columns, console=errors, transient=True) as bar:
-        task = bar.add_task("enrich", total=None)
-
-        def on_progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield on_progress
 
 
 def _interrupted(output: Path, *, as_json: bool) -> None:

@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from rich.table import Table
 from leadbase import (
     Company,
     CompanyFilters,
+    Leadbase,
     LocationFilter,
     LocationParts,
     Page,
@@ -129,15 +131,11 @@ def people(
         filters["has_email"] = True
     if keyword:
         filters["keywords"] = keyword
-    with make_client(api_key=api_key, base_url=base_url, customer=customer) as client, api_errors():
-        found = list(
-            _collect(
-                lambda size, cursor: client.search.people(
-                    filters=filters, limit=size, cursor=cursor
-                ),
-                limit,
-            )
-        )
+
+    def pages(client: Leadbase, size: int, cursor: str | None) -> Page[Any]:
+        return client.search.people(filters=filters, limit=size, cursor=cursor)
+
+    found = _search(pages, limit, Connection(api_key, base_url, customer))
     _print(found, PERSON_COLUMNS, _person_row, output)
 
 
@@ -171,15 +169,11 @@ def companies(
         filters["locations"] = [_location(value) for value in location]
     if keyword:
         filters["keywords"] = keyword
-    with make_client(api_key=api_key, base_url=base_url, customer=customer) as client, api_errors():
-        found = list(
-            _collect(
-                lambda size, cursor: client.search.companies(
-                    filters=filters, limit=size, cursor=cursor
-                ),
-                limit,
-            )
-        )
+
+    def pages(client: Leadbase, size: int, cursor: str | None) -> Page[Any]:
+        return client.search.companies(filters=filters, limit=size, cursor=cursor)
+
+    found = _search(pages, limit, Connection(api_key, base_url, customer))
     _print(found, COMPANY_COLUMNS, _company_row, output)
 
 
@@ -192,6 +186,25 @@ def _location(value: str) -> LocationFilter:
     if len(parts) > 2:
         location["region"] = parts[1]
     return location
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    api_key: str | None
+    base_url: str | None
+    customer: str | None
+
+
+def _search(
+    pages: Callable[[Leadbase, int, str | None], Page[Any]], limit: int, connection: Connection
+) -> list[Any]:
+    with (
+        make_client(
+            api_key=connection.api_key, base_url=connection.base_url, customer=connection.customer
+        ) as client,
+        api_errors(),
+    ):
+        return list(_collect(lambda size, cursor: pages(client, size, cursor), limit))
 
 
 def _collect(search: Callable[[int, str | None], Page[Any]], limit: int) -> Iterator[Any]:
