@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -143,20 +151,27 @@ def combine(answers: Iterable[BulkAnswer[R]]) -> BulkResult[R]:
     )
 
 
-def map_ordered(fn: Callable[[A], T], items: Iterable[A], *, concurrency: int) -> Iterator[T]:
-    """``fn`` over ``items`` on up to ``concurrency`` threads; results lazily, in input order."""
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="leadbase") as pool:
-        pending: deque[Future[T]] = deque()
-        try:
-            for item in items:
-                pending.append(pool.submit(fn, item))
-                if len(pending) >= concurrency:
-                    yield pending.popleft().result()
-            while pending:
+def map_ordered(
+    fn: Callable[[A], T], items: Iterable[A], *, concurrency: int
+) -> Generator[T, None, None]:
+    """``fn`` over ``items`` on up to ``concurrency`` threads; results lazily, in input order.
+
+    When the consumer stops early (an error, Ctrl-C), calls not started are cancelled and
+    the ones running are not waited for.
+    """
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="leadbase")
+    pending: deque[Future[T]] = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= concurrency:
                 yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=False)
 
 
 async def amap_ordered(

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from leadbase import AsyncLeadbase, Leadbase, PersonRow
-from leadbase._bulk import chunks
+from leadbase._bulk import chunks, map_ordered
 from tests.sdk.mock import API_KEY, BASE_URL
 
 
@@ -197,3 +197,22 @@ async def test_async_companies_enrich_many() -> None:
     )
     assert result.summary.no_match == 7
     assert result.credits_charged == 0.0
+
+
+def test_stopping_early_cancels_what_has_not_started_and_waits_for_nothing() -> None:
+    started: list[int] = []
+    release = threading.Event()
+
+    def slow(item: int) -> int:
+        started.append(item)
+        if item > 0:
+            release.wait(5)
+        return item
+
+    results = map_ordered(slow, range(10), concurrency=2)
+    assert next(results) == 0
+    began = time.monotonic()
+    results.close()  # the consumer stops (an error, Ctrl-C) while item 1 still runs
+    assert time.monotonic() - began < 1.0
+    release.set()
+    assert len(started) <= 3, "calls not started yet were cancelled"

@@ -136,8 +136,7 @@ def enrich(
             customer=customer,
             as_json=as_json,
             max_retries=max_retries,
-            # A retry's wait ends early when the command is stopping.
-            sleep=stopping.wait,
+            sleep=_stoppable_sleep(stopping),
         ) as client,
         api_errors(as_json=as_json),
         _progress(enabled=not as_json) as on_progress,
@@ -159,6 +158,18 @@ def enrich(
             stopping.set()
             _interrupted(output, as_json=as_json)
     _report(done, output, as_json=as_json)
+
+
+class _Stopped(Exception):
+    """The command is stopping: a chunk waiting to retry gives up."""
+
+
+def _stoppable_sleep(stopping: threading.Event) -> Callable[[float], None]:
+    def sleep(seconds: float) -> None:
+        if stopping.wait(seconds):
+            raise _Stopped
+
+    return sleep
 
 
 def run(
