@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -25,7 +25,14 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from leadbase.cli.output import console, errors, fail, print_json, reported_errors
+from leadbase.cli.output import (
+    console,
+    errors,
+    fail,
+    print_json,
+    progress_bar,
+    reported_errors,
+)
 from leadbase.cli.settings import ConfigOption, DatabaseUrlOption, resolve
 
 if TYPE_CHECKING:
@@ -280,26 +287,16 @@ def _run_import(url: str, file: Path, *, migrate: bool, **options: Any) -> Impor
         raise typer.Exit(INTERRUPTED) from None
 
 
-@contextmanager
-def _byte_progress(*, enabled: bool) -> Iterator[ImportProgress | None]:
+def _byte_progress(*, enabled: bool) -> AbstractContextManager[ImportProgress | None]:
     """A bar of bytes read on stderr, when stderr is a terminal."""
-    if not (enabled and errors.is_terminal):
-        yield None
-        return
-    columns = (
+    return progress_bar(
         TextColumn("importing"),
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
+        enabled=enabled,
     )
-    with Progress(*columns, console=errors, transient=True) as bar:
-        task = bar.add_task("import", total=None)
-
-        def on_progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield on_progress
 
 
 def _print_import(summary: ImportSummary) -> None:

@@ -1,7 +1,8 @@
-"""The ``leadbase`` command.
+"""The ``leadbase`` command: the server's operator commands and the API's client commands.
 
 Importing this module stays light: the server commands import the server (Litestar,
-SQLAlchemy) only when they run, so a client-only install can use the rest.
+SQLAlchemy) only when they run, so a client-only install can use the rest; the client
+commands (enrich, search, account) use the SDK alone.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from leadbase.cli import admin, catalog, database
+from leadbase.cli.client import account, enrich, search
 from leadbase.cli.serve import serve
 
 app = typer.Typer(
@@ -22,6 +24,9 @@ app.command("serve")(serve)
 app.add_typer(database.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(catalog.app, name="catalog")
+app.command("enrich")(enrich.enrich)
+app.add_typer(search.app, name="search")
+app.command("account")(account.account)
 
 
 def main() -> None:

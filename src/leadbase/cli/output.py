@@ -8,13 +8,14 @@ as ``not_found`` or ``invalid_parameter``, unusable settings, an unreachable dat
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, ProgressColumn
 
 # Consoles resolve sys.stdout / sys.stderr when they print, so test runners can capture them.
 console = Console(highlight=False)
@@ -36,13 +37,19 @@ def fail(
     as_json: bool,
     param: str | None = None,
     details: Mapping[str, Any] | None = None,
+    request_id: str | None = None,
 ) -> NoReturn:
     """Report why the command failed, on stderr, and exit with status 1."""
     if as_json:
         error = {"code": code, "message": message, "param": param, "details": details}
+        if request_id is not None:
+            error["request_id"] = request_id
         typer.echo(json.dumps({"error": error}, default=str), err=True)
     else:
-        errors.print(f"[bold red]error[/] [bold]{code}[/]: {escape(message)}", soft_wrap=True)
+        where = f" (request_id {request_id})" if request_id else ""
+        errors.print(
+            f"[bold red]error[/] [bold]{code}[/]: {escape(message)}{escape(where)}", soft_wrap=True
+        )
         if details:
             for name, reason in details.items():
                 errors.print(f"  {escape(str(name))}: {escape(str(reason))}", soft_wrap=True)
@@ -68,3 +75,20 @@ def reported_errors(*, as_json: bool = False) -> Iterator[None]:
     except DBAPIError as exc:
         reason = str(exc.orig).strip() if exc.orig is not None else str(exc)
         fail("database_error", reason, as_json=as_json)
+
+
+@contextmanager
+def progress_bar(
+    *columns: str | ProgressColumn, enabled: bool
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar on stderr, when it is a terminal, and the callback that moves it: (done, total)."""
+    if not (enabled and errors.is_terminal):
+        yield None
+        return
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield on_progress
