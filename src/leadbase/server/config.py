@@ -52,7 +52,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # at most this long; the sweeper then releases the credits.
     reservation_timeout_seconds: float = 120.0
     sweep_interval_seconds: float = 5.0
-    # Failure drills: seconds to wait inside an operation before it runs, by operation name.
+    # Failure drills: seconds an operation waits, its transaction open, before it runs.
     fault_delay_seconds: dict[str, float] = msgspec.field(default_factory=dict)
     # Plan name -> entitlements; an organization's plan must be listed here.
     plans: dict[str, list[str]] = msgspec.field(

@@ -210,6 +210,7 @@ async def run(
     perform: Perform[T],
     max_units: int = 0,
     status_code: int = 200,
+    perform_writes: bool = False,
 ) -> Response[bytes]:
     """Run one call through the spine and answer with its envelope.
 
@@ -217,6 +218,11 @@ async def run(
     crash leaves a hold the sweeper can release) -> perform -> settle + record (one
     transaction with the idempotency record, so a replay never charges twice). Limits,
     reservation and usage apply to metered operations; every POST gets idempotency.
+
+    ``perform`` reads in a transaction of its own unless ``perform_writes``: on SQLite a
+    write transaction holds the database's one write lock, which a slow lookup (a bulk
+    call, a live source) must not keep from every other writer. A perform that writes
+    runs in the settling transaction, so its writes commit with the charge or not at all.
     """
     services = services_of(request.app.state)
     declared = operation_of(request)
@@ -239,7 +245,11 @@ async def run(
         if replay is not None:
             return _replay_response(replay)
         return await _perform_and_settle(
-            call, perform, max_units=max_units, status_code=status_code
+            call,
+            perform,
+            max_units=max_units,
+            status_code=status_code,
+            perform_writes=perform_writes,
         )
     except LeadbaseError as error:
         error.headers = {**call.limit_headers, **error.headers}
@@ -293,32 +303,47 @@ async def _admit(call: _Call, *, max_units: int) -> idempotency.Replay | None:
 
 
 async def _perform_and_settle(
-    call: _Call, perform: Perform[T], *, max_units: int, status_code: int
+    call: _Call,
+    perform: Perform[T],
+    *,
+    max_units: int,
+    status_code: int,
+    perform_writes: bool,
 ) -> Response[bytes]:
     database = call.services.database
     try:
-        async with database.transaction() as session:
-            outcome = await _perform_watching_client(call, lambda: perform(session))
-            units = max(0, min(outcome.units, max_units))
-            meta = dict(outcome.meta)
-            if call.operation is not None:
-                captured = await _settle(call, session, units=units)
-                meta["credits_charged"] = credits.to_credits(captured)
-            body = _encode(call, outcome.data, meta)
-            if call.claim is not None:
-                stored = (
-                    body
-                    if outcome.replay_data is None
-                    else _encode(call, outcome.replay_data, meta)
-                )
-                await idempotency.complete(
-                    session, claim=call.claim, status=status_code, content_type=_JSON, body=stored
-                )
+        if perform_writes:
+            async with database.transaction() as session:
+                outcome = await _perform_watching_client(call, session, perform)
+                body = await _record(call, session, outcome, max_units, status_code)
+        else:
+            async with database.transaction(write=False) as reading:
+                outcome = await _perform_watching_client(call, reading, perform)
+            async with database.transaction() as session:
+                body = await _record(call, session, outcome, max_units, status_code)
     except BaseException as failure:
         with anyio.CancelScope(shield=True):
             await _release(call, failure)
         raise
     return Response(body, status_code=status_code, media_type=_JSON, headers=call.limit_headers)
+
+
+async def _record(
+    call: _Call, session: AsyncSession, outcome: Outcome[T], max_units: int, status_code: int
+) -> bytes:
+    """Settle what was delivered and store the answer for replays; the answer's bytes."""
+    units = max(0, min(outcome.units, max_units))
+    meta = dict(outcome.meta)
+    if call.operation is not None:
+        captured = await _settle(call, session, units=units)
+        meta["credits_charged"] = credits.to_credits(captured)
+    body = _encode(call, outcome.data, meta)
+    if call.claim is not None:
+        stored = body if outcome.replay_data is None else _encode(call, outcome.replay_data, meta)
+        await idempotency.complete(
+            session, claim=call.claim, status=status_code, content_type=_JSON, body=stored
+        )
+    return body
 
 
 async def _settle(call: _Call, session: AsyncSession, *, units: int) -> int:
@@ -369,9 +394,9 @@ async def _release(call: _Call, failure: BaseException) -> None:
 
 
 async def _perform_watching_client(
-    call: _Call, work: Callable[[], Awaitable[Outcome[T]]]
+    call: _Call, session: AsyncSession, perform: Perform[T]
 ) -> Outcome[T]:
-    """Run ``work`` under the operation timeout, abandoning it if the client disconnects."""
+    """Run ``perform`` under the operation timeout, abandoning it if the client disconnects."""
     settings = call.services.settings
     disconnected = False
 
@@ -391,8 +416,10 @@ async def _perform_watching_client(
                 try:
                     delay = settings.fault_delay_seconds.get(call.operation or "")
                     if delay:
+                        # Slow as a live source is: inside the call's open transaction.
+                        await session.connection()
                         await anyio.sleep(delay)
-                    outcome = await work()
+                    outcome = await perform(session)
                 finally:
                     group.cancel_scope.cancel()
         except BaseExceptionGroup as group_error:

@@ -58,7 +58,7 @@ async def create_api_key(
         shown = CreatedApiKeyOut(**_fields(ApiKeyOut.of(created.key)), key=created.secret)
         return Outcome(data=shown, replay_data=msgspec.structs.replace(shown, key=None))
 
-    return await run(request, principal, perform=perform, status_code=201)
+    return await run(request, principal, perform=perform, status_code=201, perform_writes=True)
 
 
 @get("/v1/api-keys", opt=operation(scope="keys:manage"), tags=["api keys"])

@@ -44,7 +44,7 @@ async def _upsert(
         )
         return Outcome(data=result)
 
-    return await run(request, principal, perform=perform)
+    return await run(request, principal, perform=perform, perform_writes=True)
 
 
 def _declare(body: type[msgspec.Struct]) -> dict[str, Any]:
