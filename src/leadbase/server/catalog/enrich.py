@@ -149,7 +149,9 @@ class RawBulk(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class Match(msgspec.Struct, kw_only=True):
-    # 1.0 for an exact key (email, LinkedIn, phone, id, domain); lower for a fuzzy name.
+    # 0..1: an email or LinkedIn profile 0.99, a phone 0.9 (lines are shared), keys that
+    # agree combine; a company id 1.0, its domain or LinkedIn page 0.99, a unique cleaned
+    # name 0.9; a fuzzy name within a company lower (match.COMPANY_CONFIDENCE).
     confidence: float
     # The keys that matched: email, linkedin, phone, name, company_domain, company_name,
     # company_id, domain.
