@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -271,7 +272,7 @@ def _to_json(value: object) -> str:
 
 def _run_import(url: str, file: Path, *, migrate: bool, **options: Any) -> ImportSummary:
     from leadbase.server import db
-    from leadbase.server.catalog.importer import import_csv
+    from leadbase.server.catalog.importer import ImportStopped, import_csv
 
     if migrate:
         db.upgrade(url)
@@ -279,18 +280,43 @@ def _run_import(url: str, file: Path, *, migrate: bool, **options: Any) -> Impor
     async def work() -> ImportSummary:
         database = db.Database(url)
         try:
-            return await import_csv(database, file, **options)
+            with _stop_on_ctrl_c() as stop:
+                return await import_csv(database, file, stop=stop, **options)
         finally:
             await database.dispose()
 
     try:
         return asyncio.run(work())
-    except KeyboardInterrupt:
+    except (ImportStopped, KeyboardInterrupt):
         errors.print(
             "interrupted: every committed batch is kept; run the same command again to resume",
             soft_wrap=True,
         )
         raise typer.Exit(INTERRUPTED) from None
+
+
+@contextmanager
+def _stop_on_ctrl_c() -> Iterator[asyncio.Event]:
+    """An event the first Ctrl-C sets, so the import stops after the batch it is writing.
+
+    Raising KeyboardInterrupt wherever the loop happens to be can land inside a database
+    driver's bookkeeping (psycopg's pipeline asserts) and lose the clean exit. A second
+    Ctrl-C is the impatient one: it interrupts at once.
+    """
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+
+    def first() -> None:
+        stop.set()
+        errors.print("stopping after the batch being written (Ctrl-C again to stop at once)")
+        loop.remove_signal_handler(signal.SIGINT)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    loop.add_signal_handler(signal.SIGINT, first)
+    try:
+        yield stop
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
 
 
 def _byte_progress(*, enabled: bool) -> AbstractContextManager[ImportProgress | None]:

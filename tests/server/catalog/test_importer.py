@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from leadbase.server.catalog.importer import (
+    ImportStopped,
     ImportSummary,
     Progress,
     checkpoint_path,
@@ -334,3 +335,26 @@ def test_without_resume_an_unfinished_import_starts_over(database_url: str, tmp_
         None,
     )
     assert not checkpoint_path(path).exists()
+
+
+def test_a_stop_request_ends_the_import_after_the_batch_being_written(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(10))
+
+    async def stopped_during_the_first_batch() -> None:
+        database = Database(database_url)
+        stop = asyncio.Event()
+        stop.set()
+        try:
+            await import_csv(database, path, batch_rows=4, stop=stop)
+        finally:
+            await database.dispose()
+
+    with pytest.raises(ImportStopped) as raised:
+        asyncio.run(stopped_during_the_first_batch())
+    assert raised.value.row == 5
+    assert count(database_url, "people") == 4
+    assert json.loads(checkpoint_path(path).read_text())["row"] == 5
+    assert run_import(database_url, path, batch_rows=4).resumed_after_row == 5
+    assert count(database_url, "people") == 10

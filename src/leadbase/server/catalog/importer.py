@@ -12,10 +12,14 @@ error report) -> upsert the batch in one transaction (``upsert``) -> checkpoint 
   rows then merge into themselves.
 - Failed rows are written to the error report (CSV: row, column, error, value, raw) after
   their batch commits, so a resumed import never reports a row twice.
+- A caller stops an import by setting ``stop``: the batch being written commits and is
+  checkpointed, then ``ImportStopped`` is raised. Stopping between batches, never inside a
+  database call, is what keeps a driver's connection state (psycopg's pipeline) intact.
 """
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import csv
 import json
@@ -44,6 +48,14 @@ _CHECKPOINT_VERSION = 1
 SQLITE_CACHE_KIB = 256 * 1024
 
 Progress = Callable[[int, int], None]
+
+
+class ImportStopped(Exception):
+    """The caller asked the import to stop; rows up to ``row`` are committed."""
+
+    def __init__(self, row: int) -> None:
+        super().__init__(f"import stopped after row {row}")
+        self.row = row
 
 
 class Counts(msgspec.Struct, kw_only=True):
@@ -106,6 +118,7 @@ async def import_csv(
     batch_rows: int = BATCH_ROWS,
     read_ahead: bool = False,
     on_progress: Progress | None = None,
+    stop: asyncio.Event | None = None,
 ) -> ImportSummary:
     """Import ``path`` into the catalog; see the module docstring for the guarantees.
 
@@ -141,6 +154,7 @@ async def import_csv(
             synthetic=synthetic,
             counts=counts,
             report=report,
+            stop=stop,
         )
         read_before = counts.rows
 
@@ -218,6 +232,7 @@ class _Run:
         synthetic: bool,
         counts: Counts,
         report: ErrorReport,
+        stop: asyncio.Event | None,
     ) -> None:
         self.database = database
         self.upsert = upsert.UPSERTS[kind]
@@ -225,6 +240,7 @@ class _Run:
         self.synthetic = synthetic
         self.counts = counts
         self.report = report
+        self.stop = stop
 
     async def all(
         self, batches: AsyncIterator[Batch[Any]], *, committed: Callable[[int, int], None]
@@ -232,6 +248,8 @@ class _Run:
         async for batch in batches:
             await self.write(batch.records, batch.failures)
             committed(batch.offset, batch.row)
+            if self.stop is not None and self.stop.is_set():
+                raise ImportStopped(batch.row)
 
     async def write(self, parsed: list[records.Record], failures: list[Failure]) -> None:
         if parsed:

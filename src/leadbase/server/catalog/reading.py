@@ -45,7 +45,7 @@ class Batch(msgspec.Struct, Generic[R], tag="batch"):
 
     records: list[R]
     failures: list[Failure]
-    # Where the next batch starts.
+    # The byte offset where the next batch starts, and the number of the last row read.
     offset: int
     row: int
 
