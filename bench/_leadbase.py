@@ -47,6 +47,11 @@ def prepare_database(directory: Path, *, grant_millicredits: int = 0) -> Seeded:
     """
     url = f"sqlite:///{directory / 'leadbase.db'}"
     db.upgrade(url)
+    return seed(url, grant_millicredits=grant_millicredits)
+
+
+def seed(url: str, *, grant_millicredits: int = 0) -> Seeded:
+    """An org, one customer and an all-scope key in the migrated database at ``url``."""
     return asyncio.run(_seed(url, grant_millicredits=grant_millicredits))
 
 

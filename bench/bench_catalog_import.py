@@ -15,7 +15,7 @@ What it runs, in one go and on one fresh SQLite file:
    tables cost SQLite, the floor of any importer on this schema.
 
 It prints rows/s for each and ``RATIO import/executemany`` per file. The synthetic CSVs
-are made once with ``leadbase catalog generate`` and kept under bench/results/.
+are made once with ``leadbase catalog generate`` and kept under bench/results/ (_catalog).
 
     .venv/bin/python bench/bench_catalog_import.py                      # 1M people, 200k companies
     .venv/bin/python bench/bench_catalog_import.py --people 100000 --companies 20000
@@ -27,21 +27,19 @@ import argparse
 import csv
 import json
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import _catalog
 from _harness import BenchError, machine_note, work_directory
 
 from leadbase.server import db
 from leadbase.server.catalog.importer import BATCH_ROWS, SQLITE_CACHE_KIB
 from leadbase.server.catalog.indexing import INDEXED_COLUMNS
 
-BENCH_DIR = Path(__file__).resolve().parent
-RESULTS = BENCH_DIR / "results"
 # The tables an import of people and companies writes, parents first.
 COPIED_TABLES = ("companies", "people", "person_emails", "person_phones", "person_sources")
 TARGET_ROWS_PER_SECOND = 50_000
@@ -60,7 +58,7 @@ class Timed:
 def main() -> int:
     options = _options()
     try:
-        synthetic = generate(options.people, options.companies)
+        synthetic = _catalog.synthetic(options.people, options.companies)
         with work_directory(keep=options.keep) as work:
             return run(synthetic, work, skip_openings=options.skip_openings)
     except BenchError as error:
@@ -75,19 +73,6 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--skip-openings", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     return parser.parse_args()
-
-
-def generate(people: int, companies: int) -> Path:
-    """The synthetic CSVs for these sizes, made once and kept under bench/results/."""
-    out = RESULTS / f"synthetic-p{people}-c{companies}-s1"
-    if (out / "manifest.json").exists():
-        return out
-    print(f"generating {people:,} people and {companies:,} companies into {out} ...", flush=True)
-    _leadbase(
-        "catalog", "generate", "--people", str(people), "--companies", str(companies),
-        "--queries", "1000", "--seed", "1", "--as-of", "2026-12-01", "--out", str(out), "--json",
-    )  # fmt: skip
-    return out
 
 
 def run(synthetic: Path, work: Path, *, skip_openings: bool) -> int:
@@ -131,7 +116,7 @@ def run(synthetic: Path, work: Path, *, skip_openings: bool) -> int:
 def import_file(path: Path, url: str) -> Timed:
     """``leadbase catalog import`` as an operator runs it, timed from outside."""
     started = time.perf_counter()
-    output = _leadbase("catalog", "import", str(path), "--database-url", url, "--json")
+    output = _catalog.leadbase("catalog", "import", str(path), "--database-url", url, "--json")
     seconds = time.perf_counter() - started
     summary = json.loads(output)
     if summary["failed"]:
@@ -238,14 +223,6 @@ def _batches(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
             batch = []
     if batch:
         yield batch
-
-
-def _leadbase(*args: str) -> str:
-    command = [str(Path(sys.executable).with_name("leadbase")), *args]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise BenchError(f"{' '.join(args[:3])} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return done.stdout
 
 
 if __name__ == "__main__":
