@@ -217,6 +217,12 @@ class Load:
     body: bytes | None = None
     # A header that gets a fresh value on every request (e.g. Idempotency-Key).
     unique_header: str | None = None
+    # Bodies sent in turn instead of ``body``, so that a server's caches see many requests.
+    bodies: Sequence[bytes] = ()
+
+    @property
+    def all_bodies(self) -> Sequence[bytes]:
+        return self.bodies or ([self.body] if self.body is not None else [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,29 +297,39 @@ end
 """
 
 
-def wrk_script(load: Load, body_path: Path | None) -> str:
-    """The Lua script: method and body, a fresh header value per request, and the report."""
-    lines = [f"wrk.method = {_lua_string(load.method)}"]
-    if body_path is not None:
-        lines += [
-            f"local body_file = assert(io.open({_lua_string(str(body_path))}, 'rb'))",
-            "wrk.body = body_file:read('*a')",
-            "body_file:close()",
-        ]
+def wrk_script(load: Load, body_paths: Sequence[Path]) -> str:
+    """The Lua script: method and bodies, a fresh header value per request, and the report."""
+    paths = ", ".join(_lua_string(str(path)) for path in body_paths)
+    lines = [
+        f"wrk.method = {_lua_string(load.method)}",
+        "local bodies = {}",
+        f"for _, path in ipairs({{{paths}}}) do",
+        "  local body_file = assert(io.open(path, 'rb'))",
+        "  table.insert(bodies, body_file:read('*a'))",
+        "  body_file:close()",
+        "end",
+        "wrk.body = bodies[1]",
+    ]
+    if load.unique_header is None and len(body_paths) <= 1:
+        return "\n".join(lines) + "\n" + _DONE_LUA
+    # Each wrk thread has its own Lua state; its number and a per-run random part keep
+    # header values apart across threads and across runs against the same database, and
+    # each thread starts at another body.
+    run = secrets.token_hex(6)
+    lines += [
+        "local counter, threads = 0, 0",
+        "setup = function(thread) threads = threads + 1; thread:set('bench_thread', threads) end",
+        "request = function()",
+        "  counter = counter + 1",
+    ]
     if load.unique_header is not None:
-        # Each wrk thread has its own Lua state; its number and a per-run random part keep
-        # the values apart across threads and across runs against the same database.
-        run = secrets.token_hex(6)
-        lines += [
-            "local counter, threads = 0, 0",
-            "setup = function(thread) threads = threads + 1; thread:set('bench_thread', threads) end",
-            "request = function()",
-            "  counter = counter + 1",
+        lines.append(
             f"  wrk.headers[{_lua_string(load.unique_header)}] ="
-            f" string.format('bench-{run}-%d-%d', bench_thread or 0, counter)",
-            "  return wrk.format()",
-            "end",
-        ]
+            f" string.format('bench-{run}-%d-%d', bench_thread or 0, counter)"
+        )
+    if len(body_paths) > 1:
+        lines.append("  wrk.body = bodies[((counter + 7 * (bench_thread or 0)) % #bodies) + 1]")
+    lines += ["  return wrk.format()", "end"]
     return "\n".join(lines) + "\n" + _DONE_LUA
 
 
@@ -321,12 +337,13 @@ def run_wrk(
     label: str, base_url: str, load: Load, settings: WrkSettings, *, work_dir: Path
 ) -> Measurement:
     """One wrk run pinned to core 1; fails on a response of 400 or more or a socket error."""
-    body_path = None
-    if load.body is not None:
-        body_path = work_dir / "wrk-body.bin"
-        body_path.write_bytes(load.body)
+    body_paths = []
+    for number, body in enumerate(load.all_bodies):
+        path = work_dir / f"wrk-body-{number}.bin"
+        path.write_bytes(body)
+        body_paths.append(path)
     script = work_dir / "wrk-script.lua"
-    script.write_text(wrk_script(load, body_path))
+    script.write_text(wrk_script(load, body_paths))
     headers = [arg for name, value in load.headers.items() for arg in ("-H", f"{name}: {value}")]
     command = [
         "taskset",
