@@ -72,6 +72,8 @@ def seeded_copy(directory: Path, catalog: Path, *, grant_millicredits: int = 0) 
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / "leadbase.db"
     shutil.copyfile(catalog, target)
+    # The cache may predate a migration; the copy gets the schema this checkout runs.
+    db.upgrade(f"sqlite:///{target}")
     return seed(f"sqlite:///{target}", grant_millicredits=grant_millicredits)
 
 

@@ -44,8 +44,11 @@ class Company(Base):
 
 class Person(Base):
     __tablename__ = "people"
-    # Matching blocks on the company; search filters read the full-text facets.
-    __table_args__ = (sa.Index("ix_people_company_id", "company_id"),)
+    # Matching blocks on the company and reads its staff from this index alone (migration
+    # 0006); search filters read the full-text facets.
+    __table_args__ = (
+        sa.Index("ix_people_company_staff", "company_id", "name_key", "linkedin_slug", "id"),
+    )
 
     id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     first_name: Mapped[str | None] = mapped_column(sa.String(120))

@@ -364,9 +364,8 @@ class _PeopleBatch:
     phones: dict[str, dict[str, match.PhoneHolder]] = field(
         default_factory=lambda: defaultdict(dict)
     )
-    staff: dict[str, list[match.Colleague]] = field(default_factory=lambda: defaultdict(list))
-    # Their name keys, in the same order (match.shortlist's ``names``).
-    staff_names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # company id -> the people this batch created there, with their addresses.
+    staff: dict[str, match.Roster] = field(default_factory=dict)
     new: dict[str, dict[str, Any]] = field(default_factory=dict)
     fills: list[dict[str, Any]] = field(default_factory=list)
     email_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -413,8 +412,7 @@ class _PeopleBatch:
         if company_id is not None:
             best = match.name_match(
                 record.name_key,
-                self.staff.get(company_id, ()),
-                names=self.staff_names.get(company_id),
+                self.staff.get(company_id, match.NOBODY),
                 linkedin_slug=record.linkedin_slug,
                 emails=[address for address, _, _ in record.emails],
             )
@@ -445,15 +443,15 @@ class _PeopleBatch:
             "verified_at": None,
         }
         if company_id is not None:
-            self.staff[company_id].append(
-                match.Colleague(
-                    person_id,
-                    record.name_key,
-                    record.linkedin_slug,
-                    frozenset(address for address, _, _ in record.emails),
-                )
+            roster = self.staff.get(company_id)
+            if roster is None:
+                roster = self.staff[company_id] = match.Roster(emails=[])
+            roster.add(
+                person_id,
+                record.name_key,
+                record.linkedin_slug,
+                frozenset(address for address, _, _ in record.emails),
             )
-            self.staff_names[company_id].append(record.name_key)
         return person_id
 
     def merge(self, person_id: str, record: PersonRecord, company_id: str | None) -> None:
@@ -628,16 +626,12 @@ async def _fuzzy_candidates(
     staff = await match.people_by_company(
         session, {company_id for _, company_id in wanted if company_id not in created}
     )
-    rosters = {
-        company_id: [member.name_key for member in members] for company_id, members in staff.items()
-    }
     names = await match.match_names(
         session,
         [
             match.NameQuery(
                 key=records[index].name_key,
-                colleagues=staff.get(company_id, ()),
-                names=rosters.get(company_id),
+                roster=staff.get(company_id, match.NOBODY),
                 linkedin_slug=records[index].linkedin_slug,
                 emails=[address for address, _, _ in records[index].emails],
             )
