@@ -30,7 +30,7 @@ Output: precision and recall overall, by the identifiers the query carries, by n
 (a query counts under each of its tags) and by what the server says it matched on; a few
 wrong matches; then ``RATE`` (rows/s) and the verdict against precision 0.99 and recall 0.95.
 
-    .venv/bin/python bench/bench_matching.py                        # 1M people, ~1 minute
+    .venv/bin/python bench/bench_matching.py                        # 1M people, ~10 s cached
     .venv/bin/python bench/bench_matching.py --people 20000 --companies 4000
 """
 
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
 import sys
 import time
@@ -148,6 +149,8 @@ def _options() -> argparse.Namespace:
 
 
 def run(catalog: Path, synthetic: Path, work: Path, options: argparse.Namespace) -> int:
+    if shutil.which("taskset") is None:
+        raise BenchError("missing taskset: install with `apt-get install util-linux`")
     if (os.cpu_count() or 1) < 2:
         raise BenchError("needs two CPU cores: the server on core 0 and the client on core 1")
     print(machine_note())

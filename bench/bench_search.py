@@ -33,7 +33,7 @@ Output: per endpoint p50/p95/p99, the server's CPU per request and the floor's p
 ``RATIO <endpoint> sql/leadbase`` (floor p95 over Leadbase p95) per endpoint and a verdict
 against 50 ms (search p95) and 100 ms (count p95).
 
-    .venv/bin/python bench/bench_search.py                        # 1M people, ~3 minutes
+    .venv/bin/python bench/bench_search.py                        # 1M people, ~30 s cached
     .venv/bin/python bench/bench_search.py --people 20000 --companies 4000 --queries 50
 """
 
@@ -44,6 +44,7 @@ import asyncio
 import os
 import random
 import re
+import shutil
 import sqlite3
 import sys
 import time
@@ -72,6 +73,7 @@ from leadbase.server.credits.prices import DEFAULT_PRICES
 from leadbase.server.search import service as search
 from leadbase.server.search.filters import Kind
 from leadbase.server.search.schemas import (
+    MAX_LIMIT,
     CompanyFilters,
     Department,
     HeadcountRange,
@@ -159,12 +161,14 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=25, help="results per page")
     parser.add_argument("--seed", type=int, default=1, help="which records the searches use")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
-    return parser.parse_args()
+    options = parser.parse_args()
+    if options.queries < 1 or options.warmup < 0 or not 1 <= options.limit <= MAX_LIMIT:
+        parser.error(f"--queries must be 1 or more, --warmup 0 or more, --limit 1 to {MAX_LIMIT}")
+    return options
 
 
 def run(catalog: Path, work: Path, options: argparse.Namespace) -> int:
-    if (os.cpu_count() or 1) < 2:
-        raise BenchError("needs two CPU cores: the server on core 0 and the client on core 1")
+    _require_cores()
     print(machine_note())
     print(f"copying {catalog.name} ...", flush=True)
     seeded = _catalog.seeded_copy(work / "db", catalog, grant_millicredits=GRANT_MILLICREDITS)
@@ -182,6 +186,13 @@ def run(catalog: Path, work: Path, options: argparse.Namespace) -> int:
     print(_table(endpoints))
     print(_by_template(searches, endpoints, options.warmup))
     return _verdict(endpoints)
+
+
+def _require_cores() -> None:
+    if shutil.which("taskset") is None:
+        raise BenchError("missing taskset: install with `apt-get install util-linux`")
+    if (os.cpu_count() or 1) < 2:
+        raise BenchError("needs two CPU cores: the server on core 0 and the client on core 1")
 
 
 # Searches --------------------------------------------------------------------------------
@@ -459,7 +470,7 @@ def _measure(
     options: argparse.Namespace,
 ) -> None:
     """Every search once, the warm-up ones first and unreported; the server's CPU meanwhile."""
-    cpu_before = 0.0
+    cpu_before = server.cpu_seconds()
     for index, one in enumerate(searches):
         if index == options.warmup:
             cpu_before = server.cpu_seconds()
@@ -596,14 +607,16 @@ def _check_counts(
     by_key = {(endpoint.kind, endpoint.counting): endpoint for endpoint in endpoints}
     for kind in KINDS:
         page, counted = by_key[(kind, False)], by_key[(kind, True)]
-        expected = [result for result, _statements in recorded[(kind, True)]]
+        counts = [result for result, _statements in recorded[(kind, True)]]
+        sizes = [result for result, _statements in recorded[(kind, False)]]
         for index, (found, more, total) in enumerate(
             zip(page.results, page.has_more, counted.results, strict=True)
         ):
-            if total != expected[index] or (found == 0) != (total == 0) or more != (total > found):
+            agree = (found == 0) == (total == 0) and more == (total > found)
+            if not agree or (total, found) != (counts[index], sizes[index]):
                 raise BenchError(
-                    f"{kind} search {index}: {found} results (has_more {more}), count {total},"
-                    f" the service counts {expected[index]}"
+                    f"{kind} search {index}: {found} results (has_more {more}), count {total};"
+                    f" in this process {sizes[index]} results, count {counts[index]}"
                 )
         del page.seconds[:warmup], page.results[:warmup], page.has_more[:warmup]
         del counted.seconds[:warmup], counted.results[:warmup], counted.has_more[:warmup]
