@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -163,6 +164,32 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None
     finally:
         await database.dispose()
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000}
+
+
+async def test_sqlite_statements_run_in_the_event_loops_thread(tmp_path: Path) -> None:
+    """No thread per connection: a SQL function reports the thread that ran it."""
+    database = Database(f"sqlite:///{tmp_path / 'inline.db'}")
+    ran_in: list[int] = []
+
+    def thread_of_call() -> int:
+        ran_in.append(threading.get_ident())
+        return 1
+
+    threads_before = threading.active_count()
+    try:
+        async with database.transaction() as session:
+            connection = await session.connection()
+            raw = await connection.get_raw_connection()
+            assert raw.driver_connection is not None
+            raw.driver_connection._conn.create_function("thread_of_call", 0, thread_of_call)
+            assert await session.scalar(sa.text("SELECT thread_of_call()")) == 1
+        with pytest.raises(sa.exc.OperationalError, match="no such table"):
+            async with database.transaction(write=False) as session:
+                await session.execute(sa.text("SELECT * FROM missing"))
+        assert threading.active_count() == threads_before
+    finally:
+        await database.dispose()
+    assert ran_in == [threading.get_ident()]
 
 
 def test_utcnow_is_aware() -> None:
