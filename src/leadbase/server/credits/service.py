@@ -8,7 +8,7 @@ row, and SQLite runs one writer at a time (transactions begin IMMEDIATE).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 import sqlalchemy as sa
@@ -26,6 +26,14 @@ from leadbase.server.errors import InsufficientCredits, InvalidParameter
 from leadbase.server.ids import new_id
 
 MILLICREDITS_PER_CREDIT = 1000
+
+# Every API call reserves and settles: its statements are Core ones on the tables, which
+# skip the ORM's unit of work and its in-session synchronization (a third of a single
+# enrichment's CPU went there). Nothing here keeps ORM objects of these tables around.
+ACCOUNTS = cast(sa.Table, CreditAccount.__table__)
+RESERVATIONS = cast(sa.Table, CreditReservation.__table__)
+ENTRIES = cast(sa.Table, CreditEntry.__table__)
+USAGE = cast(sa.Table, UsageEvent.__table__)
 
 
 def to_credits(millicredits: int) -> float:
@@ -56,10 +64,14 @@ class Settlement(msgspec.Struct, frozen=True):
 
 
 async def balance_of(session: AsyncSession, *, org_id: str) -> Balance:
-    account = await session.get(CreditAccount, org_id)
-    if account is None:
+    row = (
+        await session.execute(
+            sa.select(ACCOUNTS.c.balance, ACCOUNTS.c.reserved).where(ACCOUNTS.c.org_id == org_id)
+        )
+    ).one_or_none()
+    if row is None:
         return Balance(balance=0, reserved=0)
-    return Balance(balance=account.balance, reserved=account.reserved)
+    return Balance(balance=row.balance, reserved=row.reserved)
 
 
 async def grant(
@@ -89,12 +101,12 @@ async def reserve(
     if amount <= 0:
         raise ValueError("a reservation must be positive; free calls are not reserved")
     held = await session.execute(
-        sa.update(CreditAccount)
+        ACCOUNTS.update()
         .where(
-            CreditAccount.org_id == org_id,
-            CreditAccount.balance - CreditAccount.reserved >= amount,
+            ACCOUNTS.c.org_id == org_id,
+            ACCOUNTS.c.balance - ACCOUNTS.c.reserved >= amount,
         )
-        .values(reserved=CreditAccount.reserved + amount, updated_at=utcnow())
+        .values(reserved=ACCOUNTS.c.reserved + amount, updated_at=utcnow())
     )
     if held.rowcount != 1:  # type: ignore[attr-defined]
         available = (await balance_of(session, org_id=org_id)).available
@@ -111,8 +123,8 @@ async def reserve(
         request_id=request_id,
         job_id=job_id,
     )
-    session.add(
-        CreditReservation(
+    await session.execute(
+        RESERVATIONS.insert().values(
             id=reservation.id,
             org_id=org_id,
             operation=operation,
@@ -124,7 +136,7 @@ async def reserve(
             expires_at=now + timeout,
         )
     )
-    _entry(
+    await _entry(
         session,
         org_id=org_id,
         kind="reserve",
@@ -134,7 +146,6 @@ async def reserve(
         request_id=request_id,
         job_id=job_id,
     )
-    await session.flush()
     return reservation
 
 
@@ -145,8 +156,8 @@ async def settle(
     if not 0 <= captured <= reservation.amount:
         raise ValueError(f"cannot capture {captured} of a {reservation.amount} reservation")
     closed = await session.execute(
-        sa.update(CreditReservation)
-        .where(CreditReservation.id == reservation.id, CreditReservation.state == "open")
+        RESERVATIONS.update()
+        .where(RESERVATIONS.c.id == reservation.id, RESERVATIONS.c.state == "open")
         .values(state=state, settled_at=utcnow())
     )
     if closed.rowcount != 1:  # type: ignore[attr-defined]
@@ -154,17 +165,17 @@ async def settle(
         return Settlement(captured=0, released=0)
     released = reservation.amount - captured
     await session.execute(
-        sa.update(CreditAccount)
-        .where(CreditAccount.org_id == reservation.org_id)
+        ACCOUNTS.update()
+        .where(ACCOUNTS.c.org_id == reservation.org_id)
         .values(
-            reserved=CreditAccount.reserved - reservation.amount,
-            balance=CreditAccount.balance - captured,
+            reserved=ACCOUNTS.c.reserved - reservation.amount,
+            balance=ACCOUNTS.c.balance - captured,
             updated_at=utcnow(),
         )
     )
     for kind, amount in (("capture", captured), ("release", released)):
         if amount:
-            _entry(
+            await _entry(
                 session,
                 org_id=reservation.org_id,
                 kind=kind,
@@ -221,11 +232,11 @@ async def _add_to_balance(
         )
     await _ensure_account(session, org_id=org_id)
     await session.execute(
-        sa.update(CreditAccount)
-        .where(CreditAccount.org_id == org_id)
-        .values(balance=CreditAccount.balance + amount, updated_at=utcnow())
+        ACCOUNTS.update()
+        .where(ACCOUNTS.c.org_id == org_id)
+        .values(balance=ACCOUNTS.c.balance + amount, updated_at=utcnow())
     )
-    _entry(
+    await _entry(
         session,
         org_id=org_id,
         kind=kind,
@@ -268,8 +279,8 @@ async def record_usage(
     charged: int,
     request_id: str | None,
 ) -> None:
-    session.add(
-        UsageEvent(
+    await session.execute(
+        USAGE.insert().values(
             id=new_id("use"),
             org_id=org_id,
             operation=operation,
@@ -361,7 +372,7 @@ async def _fresh_balance(session: AsyncSession, *, org_id: str) -> Balance:
     return Balance(balance=row.balance, reserved=row.reserved)
 
 
-def _entry(
+async def _entry(
     session: AsyncSession,
     *,
     org_id: str,
@@ -373,8 +384,8 @@ def _entry(
     job_id: str | None = None,
     note: str | None = None,
 ) -> None:
-    session.add(
-        CreditEntry(
+    await session.execute(
+        ENTRIES.insert().values(
             id=new_id("txn"),
             org_id=org_id,
             kind=kind,
