@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio
 import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
@@ -190,6 +192,38 @@ async def test_sqlite_statements_run_in_the_event_loops_thread(tmp_path: Path) -
     finally:
         await database.dispose()
     assert ran_in == [threading.get_ident()]
+
+
+async def test_cancelled_write_transactions_hand_the_writer_connection_back(
+    database_url: str,
+) -> None:
+    """Clients that disconnect mid-call cancel their tasks: the next writer gets in at once.
+
+    SQLite's writers share one pooled connection that waits up to 10 s for its turn; a
+    cancellation that left it checked out would stall every write of the process.
+    """
+    database = Database(database_url)
+    holding = 0
+
+    async def hold_the_writer() -> None:
+        nonlocal holding
+        async with database.transaction() as session:
+            await session.execute(sa.text("SELECT 1"))
+            holding += 1
+            await asyncio.sleep(60)
+
+    try:
+        tasks = [asyncio.create_task(hold_the_writer()) for _ in range(5)]
+        while holding == 0:
+            await asyncio.sleep(0.01)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        with anyio.fail_after(2):
+            async with database.transaction() as session:
+                assert await session.scalar(sa.text("SELECT 2")) == 2
+    finally:
+        await database.dispose()
 
 
 def test_utcnow_is_aware() -> None:
