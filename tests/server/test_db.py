@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -223,6 +224,44 @@ async def test_cancelled_write_transactions_hand_the_writer_connection_back(
             async with database.transaction() as session:
                 assert await session.scalar(sa.text("SELECT 2")) == 2
     finally:
+        await database.dispose()
+
+
+async def test_a_writer_waiting_for_another_connections_lock_lets_the_loop_serve(
+    tmp_path: Path,
+) -> None:
+    """Another process's write lock makes this process's writer wait, and only the writer.
+
+    Statements run in the event loop's thread: were the writer left to SQLite's busy
+    handler, its wait would stall every read of the process for up to 10 s.
+    """
+    path = tmp_path / "locked.db"
+    database = Database(f"sqlite:///{path}")
+    async with database.transaction() as session:
+        await session.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY)"))
+    other = sqlite3.connect(path, isolation_level=None)  # as another process would
+    other.execute("BEGIN IMMEDIATE")
+
+    async def write() -> None:
+        async with database.transaction() as session:
+            await session.execute(sa.text("INSERT INTO events (id) VALUES (1)"))
+
+    try:
+        writer = asyncio.create_task(write())
+        with anyio.fail_after(1):
+            await asyncio.sleep(0.05)
+            for _ in range(20):
+                async with database.transaction(write=False) as session:
+                    assert await session.scalar(sa.text("SELECT count(*) FROM events")) == 0
+            await asyncio.sleep(0.2)
+        assert not writer.done()
+        other.execute("COMMIT")
+        with anyio.fail_after(2):
+            await writer
+        async with database.transaction(write=False) as session:
+            assert await session.scalar(sa.text("SELECT count(*) FROM events")) == 1
+    finally:
+        other.close()
         await database.dispose()
 
 

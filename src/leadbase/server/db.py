@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import fcntl
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from importlib.resources import files
@@ -29,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import await_
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -102,28 +104,65 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, writer: bool = False) -> None:
     """WAL, foreign keys, a busy timeout, and transactions we begin ourselves.
 
     pysqlite's own implicit BEGIN would defer the write lock until the first write; a
     transaction opened with ``sqlite_begin="IMMEDIATE"`` takes it at once, so two writers
-    queue on the busy timeout instead of failing with "database is locked".
+    queue for it instead of failing with "database is locked".
+
+    Statements run in the event loop's thread (:class:`_InlineSqlite`), so the writer
+    connection has no busy handler: SQLite's sleeps there would stall every request of
+    the process while another process (a worker, an import) holds the lock. Its BEGIN
+    waits with asyncio's sleep instead (:func:`_begin_waiting_for_the_lock`).
     """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        if writer:
+            cursor.execute("PRAGMA busy_timeout=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if writer and mode != "DEFERRED":
+            _begin_waiting_for_the_lock(connection, mode)
+        else:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+# SQLite's busy handler for the connections that don't write (and while a connection is
+# set up): a WAL reader next to no one's exclusive lock never waits on it.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_LOCK_RETRY_FIRST_SECONDS = 0.001
+_LOCK_RETRY_MAX_SECONDS = 0.05
+
+
+def _begin_waiting_for_the_lock(connection: Connection, mode: str) -> None:
+    """BEGIN IMMEDIATE, retried on "database is locked" with asyncio sleeps (runs in the
+    greenlet of an async call) for up to SQLITE_WRITER_WAIT_SECONDS."""
+    cursor = connection.connection.cursor()
+    deadline = time.monotonic() + SQLITE_WRITER_WAIT_SECONDS
+    pause = _LOCK_RETRY_FIRST_SECONDS
+    try:
+        while True:
+            try:
+                cursor.execute(f"BEGIN {mode}")
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+            await_(asyncio.sleep(pause))
+            pause = min(pause * 2, _LOCK_RETRY_MAX_SECONDS)
+    finally:
+        cursor.close()
 
 
 def create_engine_for(url: str, *, pool_size: int = 10, single_writer: bool = False) -> AsyncEngine:
@@ -145,7 +184,7 @@ def create_engine_for(url: str, *, pool_size: int = 10, single_writer: bool = Fa
             connect_args={"async_creator_fn": _InlineSqlite.connect},
             **pool,
         )
-        _configure_sqlite(engine.sync_engine)
+        _configure_sqlite(engine.sync_engine, writer=single_writer)
         return engine
     return create_async_engine(
         target, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
