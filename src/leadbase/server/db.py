@@ -199,11 +199,11 @@ class _InlineSqlite(aiosqlite.Connection):
     call take microseconds each on a cached page. Running them in place halved the CPU of
     a single ``POST /v1/people/enrich`` (bench_enrich.py) and took 11% off a bulk call.
 
-    It never stalls the loop on a lock held in this process: readers never wait in WAL
-    mode, and this process's writers queue for the pool of one writer connection before
-    their ``BEGIN IMMEDIATE``. Only a write lock held by another process (another server
-    worker, a CLI import) makes that BEGIN wait in SQLite's busy handler, and with it this
-    worker, for as long as that other transaction lasts.
+    Nothing it runs waits on a lock: readers never wait in WAL mode, this process's
+    writers queue for the pool of one writer connection before their ``BEGIN IMMEDIATE``,
+    and a write lock held by another process (another server worker, a CLI import) is
+    waited for with asyncio sleeps around that BEGIN (:func:`_configure_sqlite`), not in
+    SQLite's busy handler, which would hold the loop.
     """
 
     @classmethod
