@@ -23,6 +23,7 @@ from _harness import BenchError
 from _leadbase import Seeded, seed
 
 from leadbase.server import db
+from leadbase.server.catalog.generate import LabelledQuery
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "results"
@@ -64,6 +65,7 @@ def imported(people: int, companies: int) -> tuple[Path, Path]:
             raise BenchError(f"{name}: {summary['failed']} rows failed to import")
     # The import leaves its rows in the WAL until the last connection closes; it has.
     partial.rename(target)
+    partial.with_name(partial.name + ".migrate-lock").unlink(missing_ok=True)
     return target, source
 
 
@@ -75,6 +77,28 @@ def seeded_copy(directory: Path, catalog: Path, *, grant_millicredits: int = 0) 
     # The cache may predate a migration; the copy gets the schema this checkout runs.
     db.upgrade(f"sqlite:///{target}")
     return seed(f"sqlite:///{target}", grant_millicredits=grant_millicredits)
+
+
+# A labelled query's fields -> the bulk enrichment row's (enrich takes no country).
+_ROW_FIELDS = {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "email": "email",
+    "phone": "phone",
+    "linkedin_url": "linkedin_url",
+    "company": "company_name",
+    "company_domain": "company_domain",
+}
+
+
+def enrich_row(query: LabelledQuery) -> dict[str, str]:
+    """A labelled query as a customer sends it in POST /v1/people/enrich/bulk."""
+    row = {"row_ref": query.query_id}
+    for source, target in _ROW_FIELDS.items():
+        value = getattr(query, source)
+        if value is not None:
+            row[target] = value
+    return row
 
 
 def leadbase(*args: str) -> str:

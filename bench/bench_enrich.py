@@ -153,25 +153,11 @@ def bulk_bodies_of(queries: Sequence[LabelledQuery]) -> list[bytes]:
     needed = BULK_ROWS * BULK_BODIES
     if len(queries) < needed:
         raise BenchError(f"{needed:,} labelled queries needed, the catalog has {len(queries):,}")
-    rows = [_row(query) for query in queries[:needed]]
+    rows = [_catalog.enrich_row(query) for query in queries[:needed]]
     return [
         msgspec.json.encode({"rows": rows[start : start + BULK_ROWS]})
         for start in range(0, needed, BULK_ROWS)
     ]
-
-
-def _row(query: LabelledQuery) -> dict[str, str]:
-    fields = {
-        "row_ref": query.query_id,
-        "email": query.email,
-        "phone": query.phone,
-        "linkedin_url": query.linkedin_url,
-        "first_name": query.first_name,
-        "last_name": query.last_name,
-        "company_name": query.company,
-        "company_domain": query.company_domain,
-    }
-    return {name: value for name, value in fields.items() if value}
 
 
 def matching_emails(

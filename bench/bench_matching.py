@@ -64,18 +64,9 @@ TARGET_PRECISION = 0.99
 TARGET_RECALL = 0.95
 # No window a sequential client comes near; the built-in bulk window is 10/minute.
 BENCH_WINDOWS = ("1000000/second", "10000000/10 seconds")
+
+
 # LabelledQuery field -> enrich row field.
-ROW_FIELDS = {
-    "first_name": "first_name",
-    "last_name": "last_name",
-    "email": "email",
-    "phone": "phone",
-    "linkedin_url": "linkedin_url",
-    "company": "company_name",
-    "company_domain": "company_domain",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Answer:
     """What the server answered for one query: the person matched, or None."""
@@ -210,7 +201,7 @@ def enrich(
     ) as client:
         for start in range(0, len(queries), rows):
             chunk = queries[start : start + rows]
-            body = msgspec.json.encode({"rows": [_row(query) for query in chunk]})
+            body = msgspec.json.encode({"rows": [_catalog.enrich_row(query) for query in chunk]})
             response = client.post(PATH, content=body)
             if response.status_code != 200:
                 raise BenchError(
@@ -218,15 +209,6 @@ def enrich(
                 )
             answers += _answers(chunk, msgspec.json.decode(response.content)["data"])
     return answers
-
-
-def _row(query: LabelledQuery) -> dict[str, str]:
-    row = {"row_ref": query.query_id}
-    for source, target in ROW_FIELDS.items():
-        value = getattr(query, source)
-        if value is not None:
-            row[target] = value
-    return row
 
 
 def _answers(chunk: Sequence[LabelledQuery], data: dict[str, Any]) -> list[Answer]:
@@ -339,7 +321,7 @@ def report(
                 f"  {query.query_id} {';'.join(query.kinds)}: expected"
                 f" {query.expected_entity_id or 'nobody'}, got {answer.person_id}"
                 f" ({', '.join(sorted(matched))}) on {', '.join(answer.matched_on)}"
-                f" at {answer.confidence}; sent {_row(query)}"
+                f" at {answer.confidence}; sent {_catalog.enrich_row(query)}"
             )
     merged = sum(
         1
