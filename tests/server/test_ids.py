@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 from leadbase.server.ids import new_id
@@ -45,3 +46,23 @@ def test_ids_made_in_later_milliseconds_sort_after_earlier_ones() -> None:
 def test_ids_are_unique() -> None:
     made = [new_id("org") for _ in range(20_000)]
     assert len(set(made)) == len(made)
+
+
+def test_ids_made_in_one_millisecond_sort_in_the_order_they_were_made() -> None:
+    made = [new_id("txn") for _ in range(20_000)]
+    assert made == sorted(made)
+    assert len({identifier[:14] for identifier in made}) < len(made)  # many shared a millisecond
+
+
+def test_ids_made_in_threads_are_unique() -> None:
+    made: list[str] = []
+
+    def make() -> None:
+        made.extend(new_id("txn") for _ in range(5_000))
+
+    threads = [threading.Thread(target=make) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(made)) == 20_000

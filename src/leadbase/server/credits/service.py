@@ -35,6 +35,34 @@ RESERVATIONS = cast(sa.Table, CreditReservation.__table__)
 ENTRIES = cast(sa.Table, CreditEntry.__table__)
 USAGE = cast(sa.Table, UsageEvent.__table__)
 
+# ... and built once, with bound parameters: a statement object remembers its cache key,
+# where one built per call is walked again to find its compiled form.
+_HOLD = (
+    ACCOUNTS.update()
+    .where(
+        ACCOUNTS.c.org_id == sa.bindparam("org"),
+        ACCOUNTS.c.balance - ACCOUNTS.c.reserved >= sa.bindparam("amount"),
+    )
+    .values(reserved=ACCOUNTS.c.reserved + sa.bindparam("amount"), updated_at=sa.bindparam("at"))
+)
+_CLOSE = (
+    RESERVATIONS.update()
+    .where(RESERVATIONS.c.id == sa.bindparam("reservation"), RESERVATIONS.c.state == "open")
+    .values(state=sa.bindparam("closed_as"), settled_at=sa.bindparam("at"))
+)
+_CAPTURE = (
+    ACCOUNTS.update()
+    .where(ACCOUNTS.c.org_id == sa.bindparam("org"))
+    .values(
+        reserved=ACCOUNTS.c.reserved - sa.bindparam("held"),
+        balance=ACCOUNTS.c.balance - sa.bindparam("captured"),
+        updated_at=sa.bindparam("at"),
+    )
+)
+_INSERT_RESERVATION = RESERVATIONS.insert()
+_INSERT_ENTRY = ENTRIES.insert()
+_INSERT_USAGE = USAGE.insert()
+
 
 def to_credits(millicredits: int) -> float:
     return millicredits / MILLICREDITS_PER_CREDIT
@@ -100,14 +128,7 @@ async def reserve(
     """Hold ``amount`` or raise 402 insufficient_credits; commit it before performing."""
     if amount <= 0:
         raise ValueError("a reservation must be positive; free calls are not reserved")
-    held = await session.execute(
-        ACCOUNTS.update()
-        .where(
-            ACCOUNTS.c.org_id == org_id,
-            ACCOUNTS.c.balance - ACCOUNTS.c.reserved >= amount,
-        )
-        .values(reserved=ACCOUNTS.c.reserved + amount, updated_at=utcnow())
-    )
+    held = await session.execute(_HOLD, {"org": org_id, "amount": amount, "at": utcnow()})
     if held.rowcount != 1:  # type: ignore[attr-defined]
         available = (await balance_of(session, org_id=org_id)).available
         raise InsufficientCredits(
@@ -124,17 +145,19 @@ async def reserve(
         job_id=job_id,
     )
     await session.execute(
-        RESERVATIONS.insert().values(
-            id=reservation.id,
-            org_id=org_id,
-            operation=operation,
-            amount=amount,
-            request_id=request_id,
-            job_id=job_id,
-            state="open",
-            created_at=now,
-            expires_at=now + timeout,
-        )
+        _INSERT_RESERVATION,
+        {
+            "id": reservation.id,
+            "org_id": org_id,
+            "operation": operation,
+            "amount": amount,
+            "request_id": request_id,
+            "job_id": job_id,
+            "state": "open",
+            "created_at": now,
+            "expires_at": now + timeout,
+            "settled_at": None,
+        },
     )
     await _entry(
         session,
@@ -155,23 +178,17 @@ async def settle(
     """Capture what was delivered and release the rest, exactly once per reservation."""
     if not 0 <= captured <= reservation.amount:
         raise ValueError(f"cannot capture {captured} of a {reservation.amount} reservation")
+    now = utcnow()
     closed = await session.execute(
-        RESERVATIONS.update()
-        .where(RESERVATIONS.c.id == reservation.id, RESERVATIONS.c.state == "open")
-        .values(state=state, settled_at=utcnow())
+        _CLOSE, {"reservation": reservation.id, "closed_as": state, "at": now}
     )
     if closed.rowcount != 1:  # type: ignore[attr-defined]
         # The sweeper released it first: the hold is gone, so nothing can be charged.
         return Settlement(captured=0, released=0)
     released = reservation.amount - captured
     await session.execute(
-        ACCOUNTS.update()
-        .where(ACCOUNTS.c.org_id == reservation.org_id)
-        .values(
-            reserved=ACCOUNTS.c.reserved - reservation.amount,
-            balance=ACCOUNTS.c.balance - captured,
-            updated_at=utcnow(),
-        )
+        _CAPTURE,
+        {"org": reservation.org_id, "held": reservation.amount, "captured": captured, "at": now},
     )
     for kind, amount in (("capture", captured), ("release", released)):
         if amount:
@@ -280,15 +297,16 @@ async def record_usage(
     request_id: str | None,
 ) -> None:
     await session.execute(
-        USAGE.insert().values(
-            id=new_id("use"),
-            org_id=org_id,
-            operation=operation,
-            units=units,
-            charged=charged,
-            request_id=request_id,
-            created_at=utcnow(),
-        )
+        _INSERT_USAGE,
+        {
+            "id": new_id("use"),
+            "org_id": org_id,
+            "operation": operation,
+            "units": units,
+            "charged": charged,
+            "request_id": request_id,
+            "created_at": utcnow(),
+        },
     )
 
 
@@ -385,16 +403,17 @@ async def _entry(
     note: str | None = None,
 ) -> None:
     await session.execute(
-        ENTRIES.insert().values(
-            id=new_id("txn"),
-            org_id=org_id,
-            kind=kind,
-            amount=amount,
-            operation=operation,
-            reservation_id=reservation_id,
-            request_id=request_id,
-            job_id=job_id,
-            note=note,
-            created_at=utcnow(),
-        )
+        _INSERT_ENTRY,
+        {
+            "id": new_id("txn"),
+            "org_id": org_id,
+            "kind": kind,
+            "amount": amount,
+            "operation": operation,
+            "reservation_id": reservation_id,
+            "request_id": request_id,
+            "job_id": job_id,
+            "note": note,
+            "created_at": utcnow(),
+        },
     )
