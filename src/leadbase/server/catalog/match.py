@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -135,32 +135,72 @@ async def resolve_people(session: AsyncSession, queries: Sequence[PersonQuery]) 
     return Resolution(matches=matches, owners=owners)
 
 
+Condition = Callable[[sa.ColumnElement[Any] | QueryableAttribute[Any]], sa.ColumnElement[bool]]
+
+
+class AmongQuery:
+    """A statement with one :func:`among` condition, built once per kind of database.
+
+    Lookups run on every enrichment: a statement built per call is walked again to find
+    its compiled form, one built once remembers it. ``build`` receives the condition
+    maker (``column IN :among``) and returns the statement.
+    """
+
+    def __init__(self, build: Callable[[Condition], sa.Executable]) -> None:
+        self._build = build
+        self._built: dict[str, sa.Executable] = {}
+
+    async def execute(
+        self, session: AsyncSession, values: Iterable[str]
+    ) -> sa.Result[*tuple[Any, ...]]:
+        on_postgresql = session.get_bind().dialect.name == "postgresql"
+        dialect = "postgresql" if on_postgresql else "sqlite"
+        statement = self._built.get(dialect)
+        if statement is None:
+            array = postgresql.ARRAY(sa.String) if on_postgresql else sa.String
+
+            def condition(
+                column: sa.ColumnElement[Any] | QueryableAttribute[Any],
+            ) -> sa.ColumnElement[bool]:
+                parameter = sa.bindparam("among", type_=array)
+                return _in_list(column, parameter, on_postgresql=on_postgresql)
+
+            statement = self._built[dialect] = self._build(condition)
+        items = list(values)
+        return await session.execute(
+            statement, {"among": items if on_postgresql else json.dumps(items)}
+        )
+
+
+_EMAIL_OWNERS = AmongQuery(
+    lambda among: sa.select(PersonEmail.email, PersonEmail.person_id).where(
+        among(PersonEmail.email)
+    )
+)
+_SLUG_OWNERS = AmongQuery(
+    lambda among: sa.select(Person.linkedin_slug, Person.id).where(among(Person.linkedin_slug))
+)
+_PHONE_HOLDERS = AmongQuery(
+    lambda among: (
+        sa.select(PersonPhone.e164, PersonPhone.person_id, Person.name_key, Person.linkedin_slug)
+        .join(Person, Person.id == PersonPhone.person_id)
+        .where(among(PersonPhone.e164))
+    )
+)
+
+
 async def key_owners(
     session: AsyncSession, *, emails: Iterable[str], slugs: Iterable[str], phones: Iterable[str]
 ) -> KeyOwners:
     owners = KeyOwners()
     for chunk in _chunks(emails):
-        rows = await session.execute(
-            sa.select(PersonEmail.email, PersonEmail.person_id).where(
-                among(session, PersonEmail.email, chunk)
-            )
-        )
+        rows = await _EMAIL_OWNERS.execute(session, chunk)
         owners.emails.update((address, person_id) for address, person_id in rows)
     for chunk in _chunks(slugs):
-        rows = await session.execute(
-            sa.select(Person.linkedin_slug, Person.id).where(
-                among(session, Person.linkedin_slug, chunk)
-            )
-        )
+        rows = await _SLUG_OWNERS.execute(session, chunk)
         owners.slugs.update((slug, person_id) for slug, person_id in rows if slug)
     for chunk in _chunks(phones):
-        holders = await session.execute(
-            sa.select(
-                PersonPhone.e164, PersonPhone.person_id, Person.name_key, Person.linkedin_slug
-            )
-            .join(Person, Person.id == PersonPhone.person_id)
-            .where(among(session, PersonPhone.e164, chunk))
-        )
+        holders = await _PHONE_HOLDERS.execute(session, chunk)
         for e164, person_id, name_key, slug in holders:
             owners.phones.setdefault(e164, {})[person_id] = PhoneHolder(name_key, slug)
     return owners
@@ -645,10 +685,22 @@ def among(
     the number of values, where an expanding ``IN`` renders one parameter per value."""
     items = list(values)
     if session.get_bind().dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam(None, items, type_=postgresql.ARRAY(sa.String)))
-    listed = sa.select(sa.column("value", sa.String)).select_from(
-        sa.func.json_each(sa.bindparam(None, json.dumps(items), type_=sa.String))
+        parameter = sa.bindparam(None, items, type_=postgresql.ARRAY(sa.String))
+        return _in_list(column, parameter, on_postgresql=True)
+    return _in_list(
+        column, sa.bindparam(None, json.dumps(items), type_=sa.String), on_postgresql=False
     )
+
+
+def _in_list(
+    column: sa.ColumnElement[Any] | QueryableAttribute[Any],
+    parameter: sa.BindParameter[Any],
+    *,
+    on_postgresql: bool,
+) -> sa.ColumnElement[bool]:
+    if on_postgresql:
+        return column == sa.any_(parameter)
+    listed = sa.select(sa.column("value", sa.String)).select_from(sa.func.json_each(parameter))
     return column.in_(listed.scalar_subquery())
 
 

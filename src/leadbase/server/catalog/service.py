@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadbase.server.body import invalid_fields
 from leadbase.server.catalog import records
 from leadbase.server.catalog.columns import Kind
-from leadbase.server.catalog.match import among
+from leadbase.server.catalog.match import AmongQuery, among
 from leadbase.server.catalog.schemas import (
     LINKEDIN_COMPANY,
     LINKEDIN_JOB,
@@ -101,32 +101,35 @@ async def get_opening(session: AsyncSession, *, opening_id: str) -> OpeningOut:
     return openings[opening_id]
 
 
+_PEOPLE_BY_ID = AmongQuery(lambda among: sa.select(PEOPLE).where(among(PEOPLE.c.id)))
+_EMAILS_OF = AmongQuery(
+    lambda among: (
+        sa.select(EMAILS.c.person_id, EMAILS.c.email, EMAILS.c.status, EMAILS.c.kind)
+        .where(among(EMAILS.c.person_id))
+        .order_by(EMAILS.c.person_id, EMAILS.c.kind.desc(), EMAILS.c.email)
+    )
+)
+_PHONES_OF = AmongQuery(
+    lambda among: (
+        sa.select(PHONES.c.person_id, PHONES.c.e164, PHONES.c.kind)
+        .where(among(PHONES.c.person_id))
+        .order_by(PHONES.c.person_id, PHONES.c.id)
+    )
+)
+
+
 async def load_people(session: AsyncSession, *, person_ids: Iterable[str]) -> dict[str, PersonOut]:
     """The people with these ids (unknown ids are left out), in four queries."""
     rows: list[sa.RowMapping] = []
     for chunk in chunks(set(person_ids)):
-        rows.extend(
-            (
-                await session.execute(sa.select(PEOPLE).where(among(session, PEOPLE.c.id, chunk)))
-            ).mappings()
-        )
+        rows.extend((await _PEOPLE_BY_ID.execute(session, chunk)).mappings())
     ids = [row["id"] for row in rows]
     emails: dict[str, list[EmailOut]] = defaultdict(list)
     phones: dict[str, list[PhoneOut]] = defaultdict(list)
     for chunk in chunks(ids):
-        found = await session.execute(
-            sa.select(EMAILS.c.person_id, EMAILS.c.email, EMAILS.c.status, EMAILS.c.kind)
-            .where(among(session, EMAILS.c.person_id, chunk))
-            .order_by(EMAILS.c.person_id, EMAILS.c.kind.desc(), EMAILS.c.email)
-        )
-        for person_id, address, status, kind in found:
+        for person_id, address, status, kind in await _EMAILS_OF.execute(session, chunk):
             emails[person_id].append(EmailOut(email=address, status=status, kind=kind))
-        found_phones = await session.execute(
-            sa.select(PHONES.c.person_id, PHONES.c.e164, PHONES.c.kind)
-            .where(among(session, PHONES.c.person_id, chunk))
-            .order_by(PHONES.c.person_id, PHONES.c.id)
-        )
-        for person_id, e164, kind in found_phones:
+        for person_id, e164, kind in await _PHONES_OF.execute(session, chunk):
             phones[person_id].append(PhoneOut(e164=e164, kind=kind))
     summaries = await _company_summaries(
         session, {row["company_id"] for row in rows if row["company_id"]}
@@ -214,16 +217,19 @@ async def load_openings(
     }
 
 
+_COMPANY_SUMMARIES = AmongQuery(
+    lambda among: sa.select(
+        COMPANIES.c.id, COMPANIES.c.name, COMPANIES.c.domain, COMPANIES.c.linkedin_slug
+    ).where(among(COMPANIES.c.id))
+)
+
+
 async def _company_summaries(
     session: AsyncSession, company_ids: Iterable[str]
 ) -> dict[str, CompanySummary]:
     found: dict[str, CompanySummary] = {}
-    columns = (COMPANIES.c.id, COMPANIES.c.name, COMPANIES.c.domain, COMPANIES.c.linkedin_slug)
     for chunk in chunks(company_ids):
-        rows = await session.execute(
-            sa.select(*columns).where(among(session, COMPANIES.c.id, chunk))
-        )
-        for company_id, name, domain, slug in rows:
+        for company_id, name, domain, slug in await _COMPANY_SUMMARIES.execute(session, chunk):
             found[company_id] = CompanySummary(
                 id=company_id,
                 name=name,
