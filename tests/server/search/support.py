@@ -16,11 +16,11 @@ import msgspec
 import sqlalchemy as sa
 
 from leadbase.server import db
+from leadbase.server.catalog.models import COMPANIES, EMAILS, OPENINGS, PEOPLE, PHONES
 from leadbase.server.db import Database
 from leadbase.server.search import service as search
 from leadbase.server.search.filters import Kind
 from leadbase.server.search.schemas import CompanyFilters, OpeningFilters, PeopleFilters
-from leadbase.server.search.service import COMPANIES, EMAILS, OPENINGS, PEOPLE, PHONES
 
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
 FILTERS: dict[Kind, type[PeopleFilters | CompanyFilters | OpeningFilters]] = {

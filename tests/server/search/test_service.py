@@ -13,13 +13,13 @@ import pytest
 import sqlalchemy as sa
 
 from leadbase.server.catalog import service as catalog
+from leadbase.server.catalog.models import COMPANIES as COMPANY_TABLE
+from leadbase.server.catalog.models import PEOPLE as PEOPLE_TABLE
 from leadbase.server.db import Database
 from leadbase.server.errors import InvalidCursor
 from leadbase.server.pagination import encode_cursor
 from leadbase.server.search import service as search
 from leadbase.server.search.filters import Kind
-from leadbase.server.search.service import COMPANIES as COMPANY_TABLE
-from leadbase.server.search.service import PEOPLE as PEOPLE_TABLE
 from tests.server.search.support import (
     ACME,
     ANA,

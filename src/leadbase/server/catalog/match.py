@@ -28,7 +28,13 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from leadbase.server.catalog.models import Company, Person, PersonEmail, PersonPhone
+from leadbase.server.catalog.models import (
+    COMPANIES,
+    EMAILS,
+    PEOPLE,
+    PHONES,
+    Company,
+)
 from leadbase.server.catalog.normalize import PersonName
 
 # Tuned on tests/server/catalog/noisy_people.py (nicknames, typos, titles and suffixes,
@@ -173,18 +179,18 @@ class AmongQuery:
 
 
 _EMAIL_OWNERS = AmongQuery(
-    lambda among: sa.select(PersonEmail.email, PersonEmail.person_id).where(
-        among(PersonEmail.email)
-    )
+    lambda among: sa.select(EMAILS.c.email, EMAILS.c.person_id).where(among(EMAILS.c.email))
 )
 _SLUG_OWNERS = AmongQuery(
-    lambda among: sa.select(Person.linkedin_slug, Person.id).where(among(Person.linkedin_slug))
+    lambda among: sa.select(PEOPLE.c.linkedin_slug, PEOPLE.c.id).where(
+        among(PEOPLE.c.linkedin_slug)
+    )
 )
 _PHONE_HOLDERS = AmongQuery(
     lambda among: (
-        sa.select(PersonPhone.e164, PersonPhone.person_id, Person.name_key, Person.linkedin_slug)
-        .join(Person, Person.id == PersonPhone.person_id)
-        .where(among(PersonPhone.e164))
+        sa.select(PHONES.c.e164, PHONES.c.person_id, PEOPLE.c.name_key, PEOPLE.c.linkedin_slug)
+        .join(PEOPLE, PEOPLE.c.id == PHONES.c.person_id)
+        .where(among(PHONES.c.e164))
     )
 )
 
@@ -289,6 +295,23 @@ class CompanyKeys:
             self.by_slug[slug] = company_id
 
 
+_COMPANY_KEY_COLUMNS = (
+    COMPANIES.c.id,
+    COMPANIES.c.domain,
+    COMPANIES.c.linkedin_slug,
+    COMPANIES.c.name_key,
+)
+
+
+def _companies_by(column: sa.Column[Any]) -> AmongQuery:
+    return AmongQuery(
+        lambda among: sa.select(*_COMPANY_KEY_COLUMNS).where(among(column)).order_by(COMPANIES.c.id)
+    )
+
+
+_COMPANIES_BY = {column.name: _companies_by(column) for column in _COMPANY_KEY_COLUMNS}
+
+
 async def company_keys(
     session: AsyncSession,
     *,
@@ -299,18 +322,16 @@ async def company_keys(
 ) -> CompanyKeys:
     """Which company ids hold these keys, in one query per kind of key."""
     found = CompanyKeys()
-    columns = (Company.id, Company.domain, Company.linkedin_slug, Company.name_key)
-    for column, values in (
-        (Company.id, ids),
-        (Company.domain, domains),
-        (Company.linkedin_slug, slugs),
-        (Company.name_key, name_keys),
+    for key, values in (
+        ("id", ids),
+        ("domain", domains),
+        ("linkedin_slug", slugs),
+        ("name_key", name_keys),
     ):
         for chunk in _chunks(values):
-            rows = await session.execute(
-                sa.select(*columns).where(among(session, column, chunk)).order_by(Company.id)
-            )
-            for company_id, domain, slug, name_key in rows:
+            for company_id, domain, slug, name_key in await _COMPANIES_BY[key].execute(
+                session, chunk
+            ):
                 found.add(company_id, domain=domain, slug=slug, name_key=name_key)
     return found
 
@@ -433,6 +454,19 @@ class NameQuery(NamedTuple):
     emails: Collection[str] = ()
 
 
+# || on both backends; NULL would void the whole string, hence the coalesce.
+_MEMBER = (
+    PEOPLE.c.id + _FIELD + PEOPLE.c.name_key + _FIELD + sa.func.coalesce(PEOPLE.c.linkedin_slug, "")
+)
+_STAFF = AmongQuery(
+    lambda among: (
+        sa.select(PEOPLE.c.company_id, sa.func.aggregate_strings(_MEMBER, _FIELD))
+        .where(among(PEOPLE.c.company_id))
+        .group_by(PEOPLE.c.company_id)
+    )
+)
+
+
 async def people_by_company(session: AsyncSession, company_ids: Iterable[str]) -> dict[str, Roster]:
     """company id -> the roster of the people who work there (their emails not loaded).
 
@@ -440,19 +474,9 @@ async def people_by_company(session: AsyncSession, company_ids: Iterable[str]) -
     one row per company, its people's fields joined into one string, split in C, costs
     a fraction of one result row per person. Read from one covering index (0006).
     """
-    # || on both backends; NULL would void the whole string, hence the coalesce.
-    member = (
-        Person.id + _FIELD + Person.name_key + _FIELD + sa.func.coalesce(Person.linkedin_slug, "")
-    )
     staff: dict[str, Roster] = {}
     for chunk in _chunks(company_ids):
-        rows = await session.execute(
-            sa.select(Person.company_id, sa.func.aggregate_strings(member, _FIELD))
-            .where(among(session, Person.company_id, chunk))
-            .group_by(Person.company_id)
-        )
-        for company_id, members in rows:
-            assert company_id is not None  # chosen by it
+        for company_id, members in await _STAFF.execute(session, chunk):
             fields = members.split(_FIELD)
             staff[company_id] = Roster(ids=fields[0::3], names=fields[1::3], slugs=fields[2::3])
     return staff
@@ -514,15 +538,15 @@ def shortlist(key: str, roster: Roster) -> list[Scored]:
     ]
 
 
+_EMAILS_OF = AmongQuery(
+    lambda among: sa.select(EMAILS.c.person_id, EMAILS.c.email).where(among(EMAILS.c.person_id))
+)
+
+
 async def emails_of(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for chunk in _chunks(person_ids):
-        rows = await session.execute(
-            sa.select(PersonEmail.person_id, PersonEmail.email).where(
-                among(session, PersonEmail.person_id, chunk)
-            )
-        )
-        for person_id, email in rows:
+        for person_id, email in await _EMAILS_OF.execute(session, chunk):
             found[person_id].add(email)
     return {person_id: frozenset(emails) for person_id, emails in found.items()}
 

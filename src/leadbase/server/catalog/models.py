@@ -5,6 +5,7 @@ its data came from (``source``, ``updated_at``, ``verified_at``)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -149,3 +150,14 @@ class Suppression(Base):
     value: Mapped[str] = mapped_column(sa.String(320), primary_key=True)
     reason: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# The tables, for Core statements: bulk work (imports, lookups for every enrichment) skips
+# the ORM's per-row objects and its statement compilation.
+PEOPLE = cast(sa.Table, Person.__table__)
+COMPANIES = cast(sa.Table, Company.__table__)
+OPENINGS = cast(sa.Table, Opening.__table__)
+EMAILS = cast(sa.Table, PersonEmail.__table__)
+PHONES = cast(sa.Table, PersonPhone.__table__)
+SOURCES = cast(sa.Table, PersonSource.__table__)
+SUPPRESSIONS = cast(sa.Table, Suppression.__table__)

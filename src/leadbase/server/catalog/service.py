@@ -18,6 +18,7 @@ from leadbase.server.body import invalid_fields
 from leadbase.server.catalog import records
 from leadbase.server.catalog.columns import Kind
 from leadbase.server.catalog.match import AmongQuery, among
+from leadbase.server.catalog.models import COMPANIES, EMAILS, OPENINGS, PEOPLE, PHONES
 from leadbase.server.catalog.schemas import (
     LINKEDIN_COMPANY,
     LINKEDIN_JOB,
@@ -45,11 +46,6 @@ from leadbase.server.catalog.suppression import (
     suppression_keys,
 )
 from leadbase.server.catalog.upsert import (
-    COMPANIES,
-    EMAILS,
-    OPENINGS,
-    PEOPLE,
-    PHONES,
     UPSERTS,
     RowOutcome,
     chunks,

@@ -16,7 +16,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import msgspec
 import sqlalchemy as sa
@@ -27,13 +27,13 @@ from leadbase.server.catalog.columns import Kind
 from leadbase.server.catalog.indexing import indexed_in_one_statement
 from leadbase.server.catalog.match import among
 from leadbase.server.catalog.models import (
-    Company,
-    Opening,
-    Person,
-    PersonEmail,
-    PersonPhone,
-    PersonSource,
-    Suppression,
+    COMPANIES,
+    EMAILS,
+    OPENINGS,
+    PEOPLE,
+    PHONES,
+    SOURCES,
+    SUPPRESSIONS,
 )
 from leadbase.server.catalog.records import CompanyRecord, CompanyRef, OpeningRecord, PersonRecord
 from leadbase.server.db import UTCDateTime, utcnow
@@ -42,13 +42,6 @@ from leadbase.server.ids import new_id
 Status = Literal["created", "merged", "suppressed"]
 SuppressionKind = Literal["email", "linkedin", "phone", "domain"]
 
-PEOPLE = cast(sa.Table, Person.__table__)
-COMPANIES = cast(sa.Table, Company.__table__)
-OPENINGS = cast(sa.Table, Opening.__table__)
-EMAILS = cast(sa.Table, PersonEmail.__table__)
-PHONES = cast(sa.Table, PersonPhone.__table__)
-SOURCES = cast(sa.Table, PersonSource.__table__)
-SUPPRESSIONS = cast(sa.Table, Suppression.__table__)
 
 _CHUNK = 5000
 _COMPANY_COLUMNS = tuple(COMPANIES.c.keys())

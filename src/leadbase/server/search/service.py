@@ -14,14 +14,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.catalog import service as catalog
-from leadbase.server.catalog.models import Company, Opening, Person, PersonEmail, PersonPhone
+from leadbase.server.catalog.models import (
+    COMPANIES,
+    EMAILS,
+    OPENINGS,
+    PEOPLE,
+    PHONES,
+)
 from leadbase.server.catalog.schemas import CompanyOut, OpeningOut, PersonOut
 from leadbase.server.errors import InvalidCursor, InvalidParameter
 from leadbase.server.pagination import check_limit, decode_cursor, encode_cursor
@@ -55,11 +61,6 @@ from leadbase.server.search.schemas import (
 
 T = TypeVar("T")
 
-PEOPLE = cast(sa.Table, Person.__table__)
-COMPANIES = cast(sa.Table, Company.__table__)
-OPENINGS = cast(sa.Table, Opening.__table__)
-EMAILS = cast(sa.Table, PersonEmail.__table__)
-PHONES = cast(sa.Table, PersonPhone.__table__)
 
 _ROW_FACETS = dict.fromkeys(
     (UNIVERSAL_TOKEN, SENIORITY, DEPARTMENT, COUNTRY, REGION, CITY), "facets"
