@@ -128,14 +128,14 @@ async def reserve(
     """Hold ``amount`` or raise 402 insufficient_credits; commit it before performing."""
     if amount <= 0:
         raise ValueError("a reservation must be positive; free calls are not reserved")
-    held = await session.execute(_HOLD, {"org": org_id, "amount": amount, "at": utcnow()})
+    now = utcnow()
+    held = await session.execute(_HOLD, {"org": org_id, "amount": amount, "at": now})
     if held.rowcount != 1:  # type: ignore[attr-defined]
         available = (await balance_of(session, org_id=org_id)).available
         raise InsufficientCredits(
             f"This call needs {to_credits(amount):g} credits; {to_credits(available):g} are available.",
             details={"required": to_credits(amount), "available": to_credits(available)},
         )
-    now = utcnow()
     reservation = Reservation(
         id=new_id("res"),
         org_id=org_id,
