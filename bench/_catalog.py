@@ -13,6 +13,7 @@ stay cached until bench/results/ is removed.
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -30,6 +31,12 @@ RESULTS = BENCH_DIR / "results"
 IMPORT_ORDER = ("companies.csv", "people.csv", "openings.csv")
 # Labelled lookups generated with the catalog, for the matching and enrichment benchmarks.
 QUERIES = 10_000
+
+
+def add_size_options(parser: argparse.ArgumentParser) -> None:
+    """--people and --companies: which cached catalog a benchmark runs on."""
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--companies", type=int, default=200_000)
 
 
 def synthetic(people: int, companies: int) -> Path:

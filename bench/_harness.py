@@ -36,16 +36,35 @@ class BenchError(RuntimeError):
     """The benchmark cannot give a trustworthy figure (missing tool, failed server, errors)."""
 
 
-def require_tools() -> None:
-    """wrk and taskset, or a message saying how to get them."""
-    missing = [tool for tool in ("wrk", "taskset") if shutil.which(tool) is None]
+def require_tools(tools: Sequence[str] = ("wrk", "taskset")) -> None:
+    """The tools and two cores, or a message saying how to get them."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         packages = " ".join("util-linux" if tool == "taskset" else tool for tool in missing)
         raise BenchError(
             f"missing {', '.join(missing)}: install with `apt-get install {packages}` (Debian/Ubuntu)"
         )
     if (os.cpu_count() or 1) < 2:
-        raise BenchError("needs two CPU cores: the server on core 0 and wrk on core 1")
+        raise BenchError("needs two CPU cores: the server on core 0 and the load on core 1")
+
+
+def exit_status(run: Callable[[], int]) -> int:
+    """``run()``'s status, or 2 with the reason on stderr when it raised BenchError."""
+    try:
+        return run()
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+
+
+@contextlib.contextmanager
+def pinned_to(core: int) -> Iterator[None]:
+    """This process on ``core`` alone meanwhile (a client on LOAD_CORE, a floor on SERVER_CORE)."""
+    os.sched_setaffinity(0, {core})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
 
 
 # Servers ---------------------------------------------------------------------------------

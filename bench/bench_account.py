@@ -26,6 +26,7 @@ from _harness import (
     Subject,
     Summary,
     WrkSettings,
+    exit_status,
     machine_note,
     require_tools,
     run_rounds,
@@ -78,14 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Progress lines should show as they happen, also through a pipe.
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)
-    try:
-        require_tools()
-        if args.profile is not None:
-            py_spy()
-        return run(args)
-    except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 2
+    return exit_status(lambda: _checked_run(args))
+
+
+def _checked_run(args: argparse.Namespace) -> int:
+    require_tools()
+    if args.profile is not None:
+        py_spy()
+    return run(args)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -27,14 +27,13 @@ import argparse
 import csv
 import json
 import sqlite3
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import _catalog
-from _harness import BenchError, machine_note, work_directory
+from _harness import BenchError, exit_status, machine_note, work_directory
 
 from leadbase.server import db
 from leadbase.server.catalog.importer import BATCH_ROWS, SQLITE_CACHE_KIB
@@ -57,19 +56,18 @@ class Timed:
 
 def main() -> int:
     options = _options()
-    try:
-        synthetic = _catalog.synthetic(options.people, options.companies)
-        with work_directory(keep=options.keep) as work:
-            return run(synthetic, work, skip_openings=options.skip_openings)
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 2
+    return exit_status(lambda: _run_in_work_directory(options))
+
+
+def _run_in_work_directory(options: argparse.Namespace) -> int:
+    synthetic = _catalog.synthetic(options.people, options.companies)
+    with work_directory(keep=options.keep) as work:
+        return run(synthetic, work, skip_openings=options.skip_openings)
 
 
 def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--companies", type=int, default=200_000)
+    _catalog.add_size_options(parser)
     parser.add_argument("--skip-openings", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     return parser.parse_args()

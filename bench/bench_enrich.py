@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import sys
 from collections.abc import Sequence
 
 import _catalog
@@ -38,6 +37,7 @@ from _harness import (
     Subject,
     Summary,
     WrkSettings,
+    exit_status,
     machine_note,
     require_tools,
     run_rounds,
@@ -47,7 +47,7 @@ from _harness import (
     warm_up,
     work_directory,
 )
-from _leadbase import Seeded, bare_spec, expect_ok, leadbase_spec, record_response
+from _leadbase import Seeded, bare_spec, expect_ok, leadbase_spec, record_response, unlimited
 
 from leadbase.server.catalog.generate import LabelledQuery, labelled_queries
 
@@ -62,14 +62,11 @@ SINGLE = "leadbase single (email)"
 BARE = "bare ASGI app"
 # Far more than any run spends: 1 credit a matched row.
 GRANT_MILLICREDITS = 10**13
-LIMITS = {"default": ["1000000/second"], "bulk": ["1000000/second"]}
-PARALLEL = {"people.enrich": 10_000}
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--companies", type=int, default=200_000)
+    _catalog.add_size_options(parser)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of warm-up per server")
     parser.add_argument("--rounds", type=int, default=3)
@@ -81,21 +78,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        require_tools()
-        return run(args)
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 2
+    return exit_status(lambda: run(args))
 
 
 def run(args: argparse.Namespace) -> int:
+    require_tools()
     catalog, synthetic = _catalog.imported(args.people, args.companies)
     queries = labelled_queries(synthetic)
-    env = {
-        "LEADBASE_LIMITS": msgspec.json.encode(LIMITS).decode(),
-        "LEADBASE_PARALLEL": msgspec.json.encode(PARALLEL).decode(),
-    }
+    env = unlimited("people.enrich")
     with work_directory(keep=args.keep) as work_dir, contextlib.ExitStack() as servers:
         seeded = _catalog.seeded_copy(
             work_dir / "catalog", catalog, grant_millicredits=GRANT_MILLICREDITS

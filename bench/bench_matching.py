@@ -37,10 +37,7 @@ wrong matches; then ``RATE`` (rows/s) and the verdict against precision 0.99 and
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sqlite3
-import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,8 +47,18 @@ from typing import Any
 import _catalog
 import httpx
 import msgspec
-from _harness import LOAD_CORE, SERVER_CORE, BenchError, machine_note, serve, work_directory
-from _leadbase import account_credits, leadbase_spec
+from _harness import (
+    LOAD_CORE,
+    SERVER_CORE,
+    BenchError,
+    exit_status,
+    machine_note,
+    pinned_to,
+    require_tools,
+    serve,
+    work_directory,
+)
+from _leadbase import account_credits, leadbase_spec, unlimited
 
 from leadbase.server import db
 from leadbase.server.catalog.enrich import MAX_BULK_ROWS
@@ -62,11 +69,8 @@ PATH = "/v1/people/enrich/bulk"
 PRICE = DEFAULT_PRICES["people.enrich"]
 TARGET_PRECISION = 0.99
 TARGET_RECALL = 0.95
-# No window a sequential client comes near; the built-in bulk window is 10/minute.
-BENCH_WINDOWS = ("1000000/second", "10000000/10 seconds")
 
 
-# LabelledQuery field -> enrich row field.
 @dataclass(frozen=True, slots=True)
 class Answer:
     """What the server answered for one query: the person matched, or None."""
@@ -114,19 +118,19 @@ class Tally:
 
 def main() -> int:
     options = _options()
-    try:
-        catalog, synthetic = _catalog.imported(options.people, options.companies)
-        with work_directory(keep=options.keep) as work:
-            return run(catalog, synthetic, work, options)
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 2
+    return exit_status(lambda: _run_in_work_directory(options))
+
+
+def _run_in_work_directory(options: argparse.Namespace) -> int:
+    require_tools(("taskset",))
+    catalog, synthetic = _catalog.imported(options.people, options.companies)
+    with work_directory(keep=options.keep) as work:
+        return run(catalog, synthetic, work, options)
 
 
 def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--companies", type=int, default=200_000)
+    _catalog.add_size_options(parser)
     parser.add_argument(
         "--rows", type=int, default=MAX_BULK_ROWS, help="rows per bulk call (1-500)"
     )
@@ -140,10 +144,6 @@ def _options() -> argparse.Namespace:
 
 
 def run(catalog: Path, synthetic: Path, work: Path, options: argparse.Namespace) -> int:
-    if shutil.which("taskset") is None:
-        raise BenchError("missing taskset: install with `apt-get install util-linux`")
-    if (os.cpu_count() or 1) < 2:
-        raise BenchError("needs two CPU cores: the server on core 0 and the client on core 1")
     print(machine_note())
     queries = labelled_queries(synthetic)
     if options.queries:
@@ -155,22 +155,13 @@ def run(catalog: Path, synthetic: Path, work: Path, options: argparse.Namespace)
     seeded = _catalog.seeded_copy(
         work / "db", catalog, grant_millicredits=PRICE * len(queries) + PRICE
     )
-    env = {
-        "LEADBASE_LIMITS": msgspec.json.encode(
-            {"default": list(BENCH_WINDOWS), "bulk": list(BENCH_WINDOWS)}
-        ).decode()
-    }
-    spec = leadbase_spec("leadbase", seeded, log_level="WARNING", env=env)
-    os.sched_setaffinity(0, {LOAD_CORE})
-    try:
-        with serve(spec, log_dir=work) as server:
-            before = account_credits(server, seeded.headers)
-            started = time.perf_counter()
-            answers = enrich(server.base_url, seeded.headers, queries, rows=options.rows)
-            seconds = time.perf_counter() - started
-            after = account_credits(server, seeded.headers)
-    finally:
-        os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
+    spec = leadbase_spec("leadbase", seeded, log_level="WARNING", env=unlimited("people.enrich"))
+    with pinned_to(LOAD_CORE), serve(spec, log_dir=work) as server:
+        before = account_credits(server, seeded.headers)
+        started = time.perf_counter()
+        answers = enrich(server.base_url, seeded.headers, queries, rows=options.rows)
+        seconds = time.perf_counter() - started
+        after = account_credits(server, seeded.headers)
     matched = sum(1 for answer in answers if answer.person_id is not None)
     if before.balance - after.balance != PRICE * matched or after.reserved:
         raise BenchError(

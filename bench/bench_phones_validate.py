@@ -33,6 +33,7 @@ from _harness import (
     Subject,
     Summary,
     WrkSettings,
+    exit_status,
     machine_note,
     require_tools,
     run_rounds,
@@ -44,6 +45,8 @@ from _harness import (
     work_directory,
 )
 from _leadbase import (
+    BENCH_PARALLEL,
+    BENCH_WINDOWS,
     AccountCredits,
     Seeded,
     account_credits,
@@ -77,10 +80,6 @@ IDEMPOTENT = "leadbase (Idempotency-Key)"
 PLAIN = "leadbase (no key)"
 BARE = "bare ASGI app"
 PROFILED = ", profiled"
-# Windows no benchmark reaches, short enough that the limiter's per-window list of hits
-# stays about as long as under the built-in windows (up to 1,000 entries).
-BENCH_WINDOWS = ("1000000/second", "10000000/10 seconds")
-BENCH_PARALLEL = 10_000
 # Far above what one core serves through the spine: the grant covers every possible call.
 MAX_REQUESTS_PER_SECOND = 100_000
 SPARE_REQUESTS = 10_000
@@ -132,14 +131,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Progress lines should show as they happen, also through a pipe.
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)
-    try:
-        require_tools()
-        if args.profile is not None:
-            py_spy()
-        return run(args)
-    except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 2
+    return exit_status(lambda: _checked_run(args))
+
+
+def _checked_run(args: argparse.Namespace) -> int:
+    require_tools()
+    if args.profile is not None:
+        py_spy()
+    return run(args)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,10 @@ from _harness import (
     LOAD_CORE,
     BenchError,
     RunningServer,
+    exit_status,
     machine_note,
+    pinned_to,
+    require_tools,
     serve,
     work_directory,
 )
@@ -45,17 +48,14 @@ from _leadbase import (
     leadbase_spec,
     prepare_database,
     record_response,
+    unlimited,
 )
 
 from leadbase import Leadbase
 
 PATH = "/v1/account"
 LEADBASE = Path(sys.executable).parent / "leadbase"
-# Rate windows and parallel caps no run reaches: the benchmark measures work, not 429s.
-NO_LIMITS = {
-    "LEADBASE_LIMITS": json.dumps({"default": ["1000000/minute"], "bulk": ["1000000/minute"]}),
-    "LEADBASE_PARALLEL": json.dumps({"people.enrich": 10_000}),
-}
+NO_LIMITS = unlimited("people.enrich")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -75,16 +75,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)
-    try:
-        return run(args)
-    except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 2
+    return exit_status(lambda: run(args))
 
 
 def run(args: argparse.Namespace) -> int:
-    if (os.cpu_count() or 1) < 2:
-        raise BenchError("needs two CPU cores: the server on core 0, the client on core 1")
+    require_tools(("taskset",))
     print(
         f"SDK bench: Python {platform.python_version()}, httpx {version('httpx')},"
         f" granian {version('granian')}; {machine_note()}"
@@ -140,39 +135,38 @@ def _sdk_call(client: Leadbase) -> Callable[[], object]:
 def overhead(
     server: RunningServer, bare: RunningServer, seeded: Seeded, *, calls: int, rounds: int
 ) -> None:
-    os.sched_setaffinity(0, {LOAD_CORE})
-    print(
-        f"\n1. GET {PATH}: {calls} calls per measurement, {rounds} rounds, client on core {LOAD_CORE}"
-    )
-    lines = []
-    for target in (bare, server):
-        raw_http = httpx.Client(base_url=target.base_url, headers=seeded.headers)
-        sdk = Leadbase(api_key=seeded.secret, base_url=target.base_url, max_retries=0)
-
-        raw, via_sdk = _raw_call(raw_http), _sdk_call(sdk)
-        with raw_http, sdk:
-            for call in (raw, via_sdk):
-                _timed(call, 50)  # warm-up: connections, caches
-            measured: dict[str, list[PerCall]] = {"raw httpx": [], "SDK": []}
-            for number in range(rounds):
-                order = [("raw httpx", raw), ("SDK", via_sdk)]
-                for label, call in order if number % 2 == 0 else reversed(order):
-                    measured[label].append(_timed(call, calls))
-        raw_wall = statistics.median(m.wall_us for m in measured["raw httpx"])
-        sdk_wall = statistics.median(m.wall_us for m in measured["SDK"])
-        raw_cpu = statistics.median(m.cpu_us for m in measured["raw httpx"])
-        sdk_cpu = statistics.median(m.cpu_us for m in measured["SDK"])
-        name = target.spec.name
+    with pinned_to(LOAD_CORE):
         print(
-            f"  {name:<9} raw httpx {raw_wall:8,.0f} us/call ({raw_cpu:5,.0f} us client CPU)"
-            f"   SDK {sdk_wall:8,.0f} us/call ({sdk_cpu:5,.0f} us client CPU)"
+            f"\n1. GET {PATH}: {calls} calls per measurement, {rounds} rounds, client on core {LOAD_CORE}"
         )
-        lines.append(
-            f"RATIO sdk/raw-httpx against {name} = {sdk_wall / raw_wall:.3f}"
-            f" (SDK {sdk_wall:,.0f} vs raw {raw_wall:,.0f} us/call: +{sdk_wall - raw_wall:,.0f} us;"
-            f" client CPU +{sdk_cpu - raw_cpu:,.0f} us/call)"
-        )
-    os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
+        lines = []
+        for target in (bare, server):
+            raw_http = httpx.Client(base_url=target.base_url, headers=seeded.headers)
+            sdk = Leadbase(api_key=seeded.secret, base_url=target.base_url, max_retries=0)
+
+            raw, via_sdk = _raw_call(raw_http), _sdk_call(sdk)
+            with raw_http, sdk:
+                for call in (raw, via_sdk):
+                    _timed(call, 50)  # warm-up: connections, caches
+                measured: dict[str, list[PerCall]] = {"raw httpx": [], "SDK": []}
+                for number in range(rounds):
+                    order = [("raw httpx", raw), ("SDK", via_sdk)]
+                    for label, call in order if number % 2 == 0 else reversed(order):
+                        measured[label].append(_timed(call, calls))
+            raw_wall = statistics.median(m.wall_us for m in measured["raw httpx"])
+            sdk_wall = statistics.median(m.wall_us for m in measured["SDK"])
+            raw_cpu = statistics.median(m.cpu_us for m in measured["raw httpx"])
+            sdk_cpu = statistics.median(m.cpu_us for m in measured["SDK"])
+            name = target.spec.name
+            print(
+                f"  {name:<9} raw httpx {raw_wall:8,.0f} us/call ({raw_cpu:5,.0f} us client CPU)"
+                f"   SDK {sdk_wall:8,.0f} us/call ({sdk_cpu:5,.0f} us client CPU)"
+            )
+            lines.append(
+                f"RATIO sdk/raw-httpx against {name} = {sdk_wall / raw_wall:.3f}"
+                f" (SDK {sdk_wall:,.0f} vs raw {raw_wall:,.0f} us/call: +{sdk_wall - raw_wall:,.0f} us;"
+                f" client CPU +{sdk_cpu - raw_cpu:,.0f} us/call)"
+            )
     print("\n".join(lines))
 
 

@@ -41,12 +41,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import re
-import shutil
 import sqlite3
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -62,11 +59,14 @@ from _harness import (
     SERVER_CORE,
     BenchError,
     RunningServer,
+    exit_status,
     machine_note,
+    pinned_to,
+    require_tools,
     serve,
     work_directory,
 )
-from _leadbase import AccountCredits, Seeded, account_credits, leadbase_spec
+from _leadbase import AccountCredits, Seeded, account_credits, leadbase_spec, unlimited
 
 from leadbase.server import db
 from leadbase.server.credits.prices import DEFAULT_PRICES
@@ -90,9 +90,6 @@ FILTER_TYPES: dict[Kind, type[PeopleFilters | CompanyFilters | OpeningFilters]] 
 }
 SEARCH_TARGET_MS = 50.0
 COUNT_TARGET_MS = 100.0
-# No window or cap a sequential client comes near; the built-in 120/minute would 429.
-BENCH_WINDOWS = ("1000000/second", "10000000/10 seconds")
-BENCH_PARALLEL = 10_000
 GRANT_MILLICREDITS = 10**12
 _WORD = re.compile(r"[^\W_]+")
 _SKIPPED_SQL = ("BEGIN", "COMMIT", "ROLLBACK")
@@ -143,19 +140,19 @@ Recorded = list[tuple[str, tuple[Any, ...]]]
 
 def main() -> int:
     options = _options()
-    try:
-        catalog, _synthetic = _catalog.imported(options.people, options.companies)
-        with work_directory(keep=options.keep) as work:
-            return run(catalog, work, options)
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 2
+    return exit_status(lambda: _run_in_work_directory(options))
+
+
+def _run_in_work_directory(options: argparse.Namespace) -> int:
+    require_tools(("taskset",))
+    catalog, _synthetic = _catalog.imported(options.people, options.companies)
+    with work_directory(keep=options.keep) as work:
+        return run(catalog, work, options)
 
 
 def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--companies", type=int, default=200_000)
+    _catalog.add_size_options(parser)
     parser.add_argument("--queries", type=int, default=300, help="measured searches per kind")
     parser.add_argument("--warmup", type=int, default=30, help="unreported searches per kind")
     parser.add_argument("--limit", type=int, default=25, help="results per page")
@@ -168,7 +165,6 @@ def _options() -> argparse.Namespace:
 
 
 def run(catalog: Path, work: Path, options: argparse.Namespace) -> int:
-    _require_cores()
     print(machine_note())
     print(f"copying {catalog.name} ...", flush=True)
     seeded = _catalog.seeded_copy(work / "db", catalog, grant_millicredits=GRANT_MILLICREDITS)
@@ -186,13 +182,6 @@ def run(catalog: Path, work: Path, options: argparse.Namespace) -> int:
     print(_table(endpoints))
     print(_by_template(searches, endpoints, options.warmup))
     return _verdict(endpoints)
-
-
-def _require_cores() -> None:
-    if shutil.which("taskset") is None:
-        raise BenchError("missing taskset: install with `apt-get install util-linux`")
-    if (os.cpu_count() or 1) < 2:
-        raise BenchError("needs two CPU cores: the server on core 0 and the client on core 1")
 
 
 # Searches --------------------------------------------------------------------------------
@@ -434,31 +423,20 @@ TEMPLATES: dict[Kind, list[tuple[str, Builder]]] = {
 def measure_server(
     seeded: Seeded, searches: dict[Kind, list[Search]], work: Path, options: argparse.Namespace
 ) -> list[Endpoint]:
-    env = {
-        "LEADBASE_LIMITS": msgspec.json.encode(
-            {"default": list(BENCH_WINDOWS), "bulk": list(BENCH_WINDOWS)}
-        ).decode(),
-        "LEADBASE_PARALLEL": msgspec.json.encode(
-            {f"search.{kind}": BENCH_PARALLEL for kind in KINDS}
-        ).decode(),
-    }
+    env = unlimited(*(f"search.{kind}" for kind in KINDS))
     spec = leadbase_spec("leadbase", seeded, log_level="WARNING", env=env)
     endpoints = [Endpoint(kind, counting) for kind in KINDS for counting in (False, True)]
-    os.sched_setaffinity(0, {LOAD_CORE})
-    try:
-        with serve(spec, log_dir=work) as server:
-            print(f"server on core {SERVER_CORE}, client on core {LOAD_CORE}: {server.base_url}")
-            before = account_credits(server, seeded.headers)
-            with httpx.Client(
-                base_url=server.base_url,
-                headers={**seeded.headers, "Content-Type": "application/json"},
-                timeout=60.0,
-            ) as client:
-                for endpoint in endpoints:
-                    _measure(server, client, endpoint, searches[endpoint.kind], options)
-            _check_billing(server, seeded, before, endpoints)
-    finally:
-        os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
+    with pinned_to(LOAD_CORE), serve(spec, log_dir=work) as server:
+        print(f"server on core {SERVER_CORE}, client on core {LOAD_CORE}: {server.base_url}")
+        before = account_credits(server, seeded.headers)
+        with httpx.Client(
+            base_url=server.base_url,
+            headers={**seeded.headers, "Content-Type": "application/json"},
+            timeout=60.0,
+        ) as client:
+            for endpoint in endpoints:
+                _measure(server, client, endpoint, searches[endpoint.kind], options)
+        _check_billing(server, seeded, before, endpoints)
     return endpoints
 
 
@@ -581,17 +559,16 @@ def replay_floor(
     connection = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
         connection.execute(f"PRAGMA {pragma}")
-    os.sched_setaffinity(0, {SERVER_CORE})
     try:
-        for endpoint in endpoints:
-            for _result, statements in recorded[(endpoint.kind, endpoint.counting)]:
-                started = time.perf_counter()
-                for statement, parameters in statements:
-                    connection.execute(statement, parameters).fetchall()
-                endpoint.floor_seconds.append(time.perf_counter() - started)
-            del endpoint.floor_seconds[:warmup]
+        with pinned_to(SERVER_CORE):
+            for endpoint in endpoints:
+                for _result, statements in recorded[(endpoint.kind, endpoint.counting)]:
+                    started = time.perf_counter()
+                    for statement, parameters in statements:
+                        connection.execute(statement, parameters).fetchall()
+                    endpoint.floor_seconds.append(time.perf_counter() - started)
+                del endpoint.floor_seconds[:warmup]
     finally:
-        os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
         connection.close()
 
 
