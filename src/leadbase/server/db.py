@@ -214,8 +214,8 @@ class _InlineSqlite(aiosqlite.Connection):
             return connection
 
         connection = cls(connector, iter_chunk_size=64)
-        # SQLAlchemy's adapter queues some calls (setting isolation_level) to aiosqlite's
-        # thread itself: they run at once too.
+        # What aiosqlite (closing, stopping) and SQLAlchemy's adapter (setting
+        # isolation_level) hand to the thread's queue themselves runs at once too.
         connection._tx = _RunAtOnce()  # type: ignore[assignment]
         return connection
 
@@ -231,15 +231,6 @@ class _InlineSqlite(aiosqlite.Connection):
         if self._connection is None:
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
-
-    def stop(self) -> None:
-        self._running = False
-
-    async def close(self) -> None:
-        connection, self._connection = self._connection, None
-        self._running = False
-        if connection is not None:
-            connection.close()
 
 
 class _RunAtOnce:
