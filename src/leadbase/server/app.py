@@ -8,6 +8,7 @@ from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 
 import anyio.to_thread
+import structlog
 from litestar import Litestar
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.types import Message, Scope
@@ -15,6 +16,7 @@ from litestar.types import Message, Scope
 from leadbase.server import db
 from leadbase.server.auth.authenticate import Authenticator
 from leadbase.server.auth.routes import ROUTES as API_KEY_ROUTES
+from leadbase.server.catalog import bulk as bulk_load
 from leadbase.server.catalog.admin_routes import ROUTES as CATALOG_ADMIN_ROUTES
 from leadbase.server.catalog.routes import ROUTES as CATALOG_ROUTES
 from leadbase.server.config import Settings, load_settings
@@ -29,6 +31,8 @@ from leadbase.server.phones.routes import ROUTES as PHONE_ROUTES
 from leadbase.server.pipeline import DEPENDENCIES, Services
 from leadbase.server.search.routes import ROUTES as SEARCH_ROUTES
 from leadbase.server.tenancy.routes import ROUTES as ACCOUNT_ROUTES
+
+logger = structlog.get_logger("leadbase.server")
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -48,6 +52,9 @@ def create_app(settings: Settings) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if settings.auto_migrate:
             await anyio.to_thread.run_sync(db.upgrade, settings.database_url)
+        # A bulk catalog import that died half way left indexes to build: build them now.
+        if built := await bulk_load.finish_pending(database):
+            logger.warning("finished an interrupted bulk catalog load", tables=built)
         complete_document(app)
         try:
             async with anyio.create_task_group() as background:

@@ -396,3 +396,33 @@ async def walk(database_url: str, filters: dict[str, Any], *, limit: int) -> lis
             cursor = page.next_cursor
     finally:
         await database.dispose()
+
+
+def integrity_checked(database_url: str) -> None:
+    """FTS5 compares each index with its content view; PostgreSQL recomputes documents."""
+    with engine_for(database_url) as engine, engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            for table in ("people", "companies", "openings"):
+                connection.execute(
+                    sa.text(
+                        f"INSERT INTO search_{table}(search_{table}, rank) VALUES ('integrity-check', 1)"
+                    )
+                )
+            return
+        stale = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id"
+                " WHERE p.search_document IS DISTINCT FROM search_people_vector(p.full_name,"
+                " p.title, p.seniority, p.department, p.country, p.region, p.city, c.name,"
+                " c.industry, c.headcount_range)"
+            )
+        ).scalar_one()
+        stale += connection.execute(
+            sa.text(
+                "SELECT count(*) FROM openings AS o LEFT JOIN companies AS c ON c.id = o.company_id"
+                " WHERE o.search_document IS DISTINCT FROM search_openings_vector(o.title, c.name,"
+                " o.seniority, o.department, o.country, o.region, o.city)"
+            )
+        ).scalar_one()
+        assert connection.execute(sa.text("SELECT count(*) FROM people")).scalar_one() > 0
+        assert stale == 0

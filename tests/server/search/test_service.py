@@ -36,10 +36,10 @@ from tests.server.search.support import (
     WEI,
     company,
     counted,
-    engine_for,
     execute,
     filters_of,
     found_ids,
+    integrity_checked,
     person,
     seed,
     walk,
@@ -278,36 +278,6 @@ def test_a_cursor_of_another_query_is_refused(database_url: str) -> None:
 # Indexes follow the catalog -------------------------------------------------------------
 
 
-def _integrity_checked(database_url: str) -> None:
-    """FTS5 compares each index with its content view; PostgreSQL recomputes documents."""
-    with engine_for(database_url) as engine, engine.begin() as connection:
-        if engine.dialect.name == "sqlite":
-            for table in ("people", "companies", "openings"):
-                connection.execute(
-                    sa.text(
-                        f"INSERT INTO search_{table}(search_{table}, rank) VALUES ('integrity-check', 1)"
-                    )
-                )
-            return
-        stale = connection.execute(
-            sa.text(
-                "SELECT count(*) FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id"
-                " WHERE p.search_document IS DISTINCT FROM search_people_vector(p.full_name,"
-                " p.title, p.seniority, p.department, p.country, p.region, p.city, c.name,"
-                " c.industry, c.headcount_range)"
-            )
-        ).scalar_one()
-        stale += connection.execute(
-            sa.text(
-                "SELECT count(*) FROM openings AS o LEFT JOIN companies AS c ON c.id = o.company_id"
-                " WHERE o.search_document IS DISTINCT FROM search_openings_vector(o.title, c.name,"
-                " o.seniority, o.department, o.country, o.region, o.city)"
-            )
-        ).scalar_one()
-        assert connection.execute(sa.text("SELECT count(*) FROM people")).scalar_one() > 0
-        assert stale == 0
-
-
 def test_renaming_a_company_reindexes_its_people_and_openings(database_url: str) -> None:
     seed(database_url)
     execute(
@@ -318,7 +288,7 @@ def test_renaming_a_company_reindexes_its_people_and_openings(database_url: str)
     assert asyncio.run(found_ids(database_url, "people", {"keywords": "globex"})) == []
     assert asyncio.run(found_ids(database_url, "openings", {"keywords": "umbrella"})) == [OP_SALES]
     assert asyncio.run(found_ids(database_url, "companies", {"names": ["umbrella"]})) == [GLOBEX]
-    _integrity_checked(database_url)
+    integrity_checked(database_url)
 
 
 def test_reclassifying_a_company_moves_its_people_between_facets(database_url: str) -> None:
@@ -343,7 +313,7 @@ def test_reclassifying_a_company_moves_its_people_between_facets(database_url: s
     assert asyncio.run(found_ids(database_url, "companies", {"industries": ["Retail"]})) == [
         INITECH
     ]
-    _integrity_checked(database_url)
+    integrity_checked(database_url)
 
 
 def test_updating_a_person_reindexes_only_what_changed(database_url: str) -> None:
@@ -365,7 +335,7 @@ def test_updating_a_person_reindexes_only_what_changed(database_url: str) -> Non
         BOB,
     ]
     assert asyncio.run(found_ids(database_url, "people", {"keywords": "chief"})) == [WEI]
-    _integrity_checked(database_url)
+    integrity_checked(database_url)
 
 
 def test_deleting_a_company_detaches_its_people_and_drops_its_openings(database_url: str) -> None:
@@ -379,7 +349,7 @@ def test_deleting_a_company_detaches_its_people_and_drops_its_openings(database_
     ]
     assert asyncio.run(found_ids(database_url, "openings", {"keywords": "robotics"})) == []
     assert asyncio.run(found_ids(database_url, "companies", {"keywords": "robots"})) == []
-    _integrity_checked(database_url)
+    integrity_checked(database_url)
 
 
 def test_rows_inserted_after_the_catalog_are_found(database_url: str) -> None:
@@ -394,7 +364,7 @@ def test_rows_inserted_after_the_catalog_are_found(database_url: str) -> None:
     )
     assert asyncio.run(found_ids(database_url, "people", {"keywords": "zoe newco"})) == ["pe_09new"]
     assert asyncio.run(counted(database_url, "people", {"company_industries": ["software"]})) == 4
-    _integrity_checked(database_url)
+    integrity_checked(database_url)
 
 
 def test_suppressed_people_are_never_found(database_url: str) -> None:
@@ -420,7 +390,7 @@ def test_suppressed_people_are_never_found(database_url: str) -> None:
         SAM,
     ]
     assert asyncio.run(counted(database_url, "people", {"seniorities": ["vp"]})) == 0
-    _integrity_checked(database_url)
+    integrity_checked(database_url)
 
 
 def test_filter_values_with_quotes_and_backslashes_match_exactly(database_url: str) -> None:

@@ -15,6 +15,9 @@ error report) -> upsert the batch in one transaction (``upsert``) -> checkpoint 
 - A caller stops an import by setting ``stop``: the batch being written commits and is
   checkpointed, then ``ImportStopped`` is raised. Stopping between batches, never inside a
   database call, is what keeps a driver's connection state (psycopg's pipeline) intact.
+- Into an empty table (``bulk``, the default), the import is a bulk load (``catalog.bulk``):
+  indexes are built once at its end, entities resolved in memory across batches. It
+  ends with the indexes built whichever way it ends: done, stopped, or failed.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any
 import msgspec
 
 from leadbase.server.batch_gc import collecting_less
+from leadbase.server.catalog import bulk as bulk_load
 from leadbase.server.catalog import reading, records, upsert
 from leadbase.server.catalog.columns import ColumnMap, Kind, map_columns
 from leadbase.server.catalog.reading import Batch, Failure, RowReader
@@ -90,6 +94,10 @@ class ImportSummary(msgspec.Struct, kw_only=True):
     seconds: float
     # Rows this run read per second (a resumed run counts only its own rows).
     rows_per_second: float
+    # Whether this run was a bulk load into an empty table, and the seconds it then spent
+    # building the indexes at the end (part of ``seconds``).
+    bulk: bool
+    indexing_seconds: float
     errors_file: str | None
     # The last row an earlier run had committed, when this run resumed it.
     resumed_after_row: int | None
@@ -117,10 +125,14 @@ async def import_csv(
     synthetic: bool = False,
     batch_rows: int = BATCH_ROWS,
     read_ahead: bool = False,
+    bulk: bool = True,
     on_progress: Progress | None = None,
     stop: asyncio.Event | None = None,
 ) -> ImportSummary:
     """Import ``path`` into the catalog; see the module docstring for the guarantees.
+
+    ``bulk=False`` declines a bulk load: rows are indexed batch by batch, visible to
+    search as they commit (for a catalog a server is answering from).
 
     With ``read_ahead``, a process reads and parses the next batch while this one is
     written: about half of an import's CPU, so it helps on a machine with an idle core
@@ -140,6 +152,7 @@ async def import_csv(
         saved = _load_checkpoint(path, size=size, header=header, kind=columns.kind, source=source)
         start = (saved.offset, saved.row) if saved is not None else (reader.offset, reader.row)
         counts = saved.counts if saved is not None else Counts()
+        carried = await _begin(database, columns.kind, bulk=bulk and saved is None)
         report = ErrorReport(
             errors_path or default_errors_path(path),
             header=header,
@@ -155,6 +168,7 @@ async def import_csv(
             counts=counts,
             report=report,
             stop=stop,
+            carried=carried,
         )
         read_before = counts.rows
 
@@ -186,8 +200,15 @@ async def import_csv(
                     ahead=read_ahead,
                 ) as batches:
                     await run.all(batches, committed=checkpoint)
+        except Exception:
+            # Stopped or failed: what was committed stays, and is indexed. (An interrupt
+            # that cannot wait leaves it to the next import or server start.)
+            if carried is not None:
+                await _finish(database)
+            raise
         finally:
             report.close()
+    indexing_seconds = await _finish(database) if carried is not None else 0.0
     checkpoint_path(path).unlink(missing_ok=True)
     seconds = time.perf_counter() - started
     return ImportSummary(
@@ -201,6 +222,8 @@ async def import_csv(
         failed=counts.failed,
         seconds=round(seconds, 3),
         rows_per_second=round((counts.rows - read_before) / seconds, 1) if seconds else 0.0,
+        bulk=carried is not None,
+        indexing_seconds=round(indexing_seconds, 3),
         errors_file=str(report.path) if report.exists() else None,
         resumed_after_row=saved.row if saved is not None else None,
         columns={name: header[index] for name, index in columns.fields.items()},
@@ -209,6 +232,25 @@ async def import_csv(
 
 
 # Writing ------------------------------------------------------------------------------------
+
+
+async def _begin(database: Database, kind: Kind, *, bulk: bool) -> upsert.Carried | None:
+    """Finish a bulk load an earlier run left unfinished; start one when ``bulk`` and the
+    kind's table is empty. What the upserts carry across batches when it is one."""
+    async with database.transaction() as session:
+        connection = await session.connection()
+        await bulk_load.finish(connection)
+        if not bulk or not await bulk_load.is_empty(connection, kind):
+            return None
+        await bulk_load.defer(connection, kind)
+    return upsert.Carried()
+
+
+async def _finish(database: Database) -> float:
+    """Build the indexes the load deferred; the seconds it took."""
+    started = time.perf_counter()
+    await bulk_load.finish_pending(database)
+    return time.perf_counter() - started
 
 
 async def _enlarge_cache(database: Database) -> None:
@@ -233,9 +275,11 @@ class _Run:
         counts: Counts,
         report: ErrorReport,
         stop: asyncio.Event | None,
+        carried: upsert.Carried | None,
     ) -> None:
         self.database = database
         self.upsert = upsert.UPSERTS[kind]
+        self.carried = carried
         self.source = source
         self.synthetic = synthetic
         self.counts = counts
@@ -255,7 +299,11 @@ class _Run:
         if parsed:
             async with self.database.transaction() as session:
                 outcomes = await self.upsert(
-                    session, parsed, source=self.source, synthetic=self.synthetic
+                    session,
+                    parsed,
+                    source=self.source,
+                    synthetic=self.synthetic,
+                    carried=self.carried,
                 )
         else:
             outcomes = []

@@ -6,6 +6,10 @@ then one ``executemany`` per table. A record that matches a catalog entry, or an
 record of the same batch, is merged into it: empty fields are filled, new emails and
 phones added, and for people the source record is kept in ``person_sources`` with how
 it matched. People carrying a suppressed key are skipped. Nothing here commits.
+
+An import into an empty table (``bulk``) passes a :class:`Carried`: what its batches
+created is then remembered from batch to batch and matched in memory, in place of the
+lookups into the catalog, which held nothing of that kind when the import began.
 """
 
 from __future__ import annotations
@@ -181,11 +185,18 @@ class _CompanyBatch:
         )
         return company_id
 
-    async def write(self, session: AsyncSession) -> None:
+    async def write(self, session: AsyncSession, *, search_indexed: bool = True) -> None:
         if self.new:
-            await insert_rows(session, COMPANIES, list(self.new.values()))
+            await insert_rows(
+                session, COMPANIES, list(self.new.values()), search_indexed=search_indexed
+            )
         if self.fills:
             await session.execute(_COMPANY_FILL, self.fills)
+
+    def written(self) -> None:
+        """The batch's rows are in the catalog: keep only their keys."""
+        self.new.clear()
+        self.fills.clear()
 
 
 async def _company_batch(
@@ -300,15 +311,20 @@ async def upsert_companies(
     *,
     source: str,
     synthetic: bool = False,
+    carried: Carried | None = None,
 ) -> list[RowOutcome]:
     """Create or merge companies (matched by domain, LinkedIn page, then cleaned name)."""
-    batch = await _company_batch(
-        session,
-        (record.ref for record in records),
-        source=source,
-        synthetic=synthetic,
-        now=utcnow(),
-    )
+    now = utcnow()
+    if carried is None:
+        batch = await _company_batch(
+            session, (record.ref for record in records), source=source, synthetic=synthetic, now=now
+        )
+    else:
+        batch = carried.companies or _CompanyBatch(
+            keys=match.CompanyKeys(), source=source, synthetic=synthetic, now=now
+        )
+        carried.companies = batch
+        batch.now = now
     outcomes: list[RowOutcome] = []
     for record in records:
         values = {name: getattr(record, name) for name in ("name", "name_key", *_COMPANY_FILLED)}
@@ -320,7 +336,9 @@ async def upsert_companies(
         values["domain"], values["linkedin_slug"] = batch.claim(company_id, record.ref)
         _fill_company(batch, company_id, values)
         outcomes.append(RowOutcome(status="merged", id=company_id, matched_by=how))
-    await batch.write(session)
+    await batch.write(session, search_indexed=carried is None)
+    if carried is not None:
+        batch.written()
     return outcomes
 
 
@@ -507,14 +525,24 @@ class _PeopleBatch:
             }
         )
 
-    async def write(self, session: AsyncSession) -> None:
+    async def write(self, session: AsyncSession, *, search_indexed: bool = True) -> None:
         if self.new:
-            await insert_rows(session, PEOPLE, list(self.new.values()))
+            await insert_rows(
+                session, PEOPLE, list(self.new.values()), search_indexed=search_indexed
+            )
         if self.fills:
             await session.execute(_PERSON_FILL, self.fills)
         await insert_ignoring_conflicts(session, EMAILS, self.email_rows)
         await insert_ignoring_conflicts(session, PHONES, self.phone_rows)
         await insert_ignoring_conflicts(session, SOURCES, self.source_rows)
+
+    def written(self) -> None:
+        """The batch's rows are in the catalog: keep only what later batches match by."""
+        self.new.clear()
+        self.fills.clear()
+        self.email_rows.clear()
+        self.phone_rows.clear()
+        self.source_rows.clear()
 
 
 async def upsert_people(
@@ -523,6 +551,7 @@ async def upsert_people(
     *,
     source: str,
     synthetic: bool = False,
+    carried: Carried | None = None,
 ) -> list[RowOutcome]:
     """Create or merge people, in order; one outcome per record.
 
@@ -544,22 +573,33 @@ async def upsert_people(
         _resolve_ref(companies, record.company) if record.company is not None else None
         for record in live
     ]
-    batch = _PeopleBatch(
-        source=source,
-        synthetic=synthetic,
-        now=now,
-        owners=await match.key_owners(
-            session,
-            emails={address for record in live for address, _, _ in record.emails},
-            slugs={record.linkedin_slug for record in live if record.linkedin_slug},
-            phones={e164 for record in live for e164, _ in record.phones},
-        ),
-        records=await _source_records(
-            session, source=source, record_ids={record.source_record_id for record in live}
-        ),
-    )
+    if carried is None:
+        batch = _PeopleBatch(
+            source=source,
+            synthetic=synthetic,
+            now=now,
+            owners=await match.key_owners(
+                session,
+                emails={address for record in live for address, _, _ in record.emails},
+                slugs={record.linkedin_slug for record in live if record.linkedin_slug},
+                phones={e164 for record in live for e164, _ in record.phones},
+            ),
+            records=await _source_records(
+                session, source=source, record_ids={record.source_record_id for record in live}
+            ),
+        )
+    else:
+        batch = carried.people or _PeopleBatch(
+            source=source, synthetic=synthetic, now=now, owners=match.KeyOwners(), records={}
+        )
+        carried.people = batch
+        batch.now = now
     exact = [batch.catalog_match(record) for record in live]
-    fuzzy = await _fuzzy_candidates(session, live, company_ids, exact, created=companies.new)
+    if carried is None:
+        fuzzy = await _fuzzy_candidates(session, live, company_ids, exact, created=companies.new)
+    else:
+        # The catalog had nobody when the load began: batch_match knows everyone since.
+        fuzzy = [None] * len(live)
     resolved = iter(zip(live, company_ids, exact, fuzzy, strict=True))
     outcomes: list[RowOutcome] = []
     for hidden in suppressed:
@@ -578,7 +618,9 @@ async def upsert_people(
         batch.attach_keys(person_id, record, how)
         outcomes.append(RowOutcome(status="merged", id=person_id, matched_by=how))
     await companies.write(session)
-    await batch.write(session)
+    await batch.write(session, search_indexed=carried is None)
+    if carried is not None:
+        batch.written()
     return outcomes
 
 
@@ -659,6 +701,7 @@ async def upsert_openings(
     *,
     source: str,
     synthetic: bool = False,
+    carried: Carried | None = None,
 ) -> list[RowOutcome]:
     """Create or merge job openings: one per LinkedIn job id, URL, or company+title+date.
 
@@ -669,7 +712,10 @@ async def upsert_openings(
         session, (record.company for record in records), source=source, synthetic=synthetic, now=now
     )
     company_ids = [_resolve_ref(companies, record.company) for record in records]
-    known = await _known_openings(session, records, company_ids)
+    if carried is None:
+        known = await _known_openings(session, records, company_ids)
+    else:
+        known = carried.openings = carried.openings or _KnownOpenings()
     new: dict[str, dict[str, Any]] = {}
     fills: list[dict[str, Any]] = []
     outcomes: list[RowOutcome] = []
@@ -707,7 +753,7 @@ async def upsert_openings(
         outcomes.append(RowOutcome(status="merged", id=opening_id, matched_by=how))
     await companies.write(session)
     if new:
-        await insert_rows(session, OPENINGS, list(new.values()))
+        await insert_rows(session, OPENINGS, list(new.values()), search_indexed=carried is None)
     if fills:
         await session.execute(_OPENING_FILL, fills)
     return outcomes
@@ -763,6 +809,22 @@ async def _known_openings(
     return known
 
 
+# Bulk loads -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Carried:
+    """What a bulk load carries from batch to batch: the keys of everything it created.
+
+    The upserts hold their state here in place of building it from catalog lookups
+    each batch; a batch's rows leave it once written, their keys stay.
+    """
+
+    people: _PeopleBatch | None = None
+    companies: _CompanyBatch | None = None
+    openings: _KnownOpenings | None = None
+
+
 # Helpers --------------------------------------------------------------------------------
 
 
@@ -772,8 +834,12 @@ async def insert_rows(
     rows: Sequence[Mapping[str, Any]],
     *,
     ignore_conflicts: bool = False,
+    search_indexed: bool = True,
 ) -> None:
     """One ``executemany`` straight to the driver; every row has the same keys.
+
+    ``search_indexed=False`` leaves the rows out of the full-text index (a bulk load
+    rebuilds it at its end).
 
     SQLAlchemy's per-value bind processing costs more than SQLite's insert itself at
     import sizes, so the two conversions it would make are done here: datetimes to
@@ -800,6 +866,9 @@ async def insert_rows(
         values = [pick(row) for row in rows]
     else:
         values = _sqlite_values(rows, pick, moments)
+    if not search_indexed:
+        await connection.exec_driver_sql(sql, values)
+        return
     async with indexed_in_one_statement(connection, table.name):
         await connection.exec_driver_sql(sql, values)
 
