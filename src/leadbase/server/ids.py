@@ -25,13 +25,14 @@ def new_id(prefix: str) -> str:
     however fast they come. Ids of different processes in one millisecond are unordered.
     """
     milliseconds = time.time_ns() // 1_000_000
-    random = int.from_bytes(os.urandom(_RANDOM_BITS // 8), "big")
     with _newest_lock:
         newest_milliseconds, newest_random = _newest
         if milliseconds <= newest_milliseconds:  # the same millisecond, or the clock stepped back
             milliseconds, random = newest_milliseconds, newest_random + 1
             if random >> _RANDOM_BITS:
                 milliseconds, random = milliseconds + 1, 0
+        else:  # a new millisecond: the only ids that need fresh randomness (a syscall)
+            random = int.from_bytes(os.urandom(_RANDOM_BITS // 8), "big")
         _newest[0], _newest[1] = milliseconds, random
     value = milliseconds << _RANDOM_BITS | random
     return f"{prefix}_{''.join([_PAIRS[(value >> shift) & 1023] for shift in _SHIFTS])}"
