@@ -44,7 +44,8 @@ from _harness import BenchError, exit_status, machine_note, work_directory
 from leadbase.server import db
 from leadbase.server.catalog import bulk
 from leadbase.server.catalog.columns import Kind
-from leadbase.server.catalog.importer import BATCH_ROWS, SQLITE_CACHE_KIB
+from leadbase.server.catalog.importer import BATCH_ROWS
+from leadbase.server.catalog.writes import SQLITE_CACHE_KIB
 
 # The tables an import of people and companies writes, parents first.
 COPIED_TABLES = ("companies", "people", "person_emails", "person_phones", "person_sources")

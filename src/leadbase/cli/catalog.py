@@ -233,6 +233,15 @@ def import_file(
             show_default=False,
         ),
     ] = None,
+    write_behind: Annotated[
+        bool | None,
+        typer.Option(
+            "--write-behind/--no-write-behind",
+            help="In a bulk load, write each batch in a process of its own while the next "
+            "is resolved [default: on with two cores or more].",
+            show_default=False,
+        ),
+    ] = None,
     bulk: Annotated[
         bool,
         typer.Option(
@@ -261,6 +270,7 @@ def import_file(
             batch_rows=batch_rows,
             read_ahead=read_ahead if read_ahead is not None else _cores() >= 2,
             bulk=bulk,
+            write_behind=write_behind if write_behind is not None else _cores() >= 2,
             on_progress=on_progress,
         )
     if as_json:

@@ -13,6 +13,9 @@ from litestar.testing import TestClient
 from leadbase.server.app import create_app
 from leadbase.server.catalog import bulk
 from leadbase.server.catalog.columns import Kind
+from leadbase.server.catalog.importer import ImportStopped, import_csv
+from leadbase.server.catalog.write_behind import write_behind
+from leadbase.server.catalog.writes import Write
 from leadbase.server.config import Settings
 from leadbase.server.db import Database
 from tests.server.catalog.test_importer import (
@@ -29,12 +32,30 @@ from tests.server.search.support import found_ids, integrity_checked
 
 # Later rows are earlier people again, each batch of two apart, one way of matching each.
 ACROSS_BATCHES = [
-    ["hs-1", "Ada", "Lovelace", "ada@analytical.com", "", "Engineer", "Analytical", "analytical.com"],
+    [
+        "hs-1",
+        "Ada",
+        "Lovelace",
+        "ada@analytical.com",
+        "",
+        "Engineer",
+        "Analytical",
+        "analytical.com",
+    ],
     ["hs-2", "Grace", "Hopper", "grace@navy.mil", "+1 202 555 0143", "Admiral", "Navy", "navy.mil"],
     ["hs-3", "Ada", "Lovelace", "ada@analytical.com", "", "", "", ""],
     ["hs-1", "Ada", "Lovelace", "", "", "Chief Engineer", "Analytical", "analytical.com"],
     ["hs-5", "Grace", "Hoper", "", "", "", "Navy", "navy.mil"],
-    ["hs-6", "Alan", "Turing", "alan@bletchley.uk", "", "Cryptanalyst", "Bletchley", "bletchley.uk"],
+    [
+        "hs-6",
+        "Alan",
+        "Turing",
+        "alan@bletchley.uk",
+        "",
+        "Cryptanalyst",
+        "Bletchley",
+        "bletchley.uk",
+    ],
     ["hs-7", "Alan", "Turing", "alan@bletchley.uk", "", "", "", ""],
 ]
 
@@ -72,13 +93,17 @@ def defer(database_url: str, kind: Kind) -> None:
     asyncio.run(run())
 
 
-@pytest.mark.parametrize("bulk_load", [True, False], ids=["bulk", "row_by_row"])
+@pytest.mark.parametrize(
+    ("bulk_load", "behind"),
+    [(True, False), (True, True), (False, False)],
+    ids=["bulk", "bulk_written_behind", "row_by_row"],
+)
 def test_people_of_earlier_batches_are_matched_the_same_with_or_without_a_bulk_load(
-    database_url: str, tmp_path: Path, bulk_load: bool
+    database_url: str, tmp_path: Path, bulk_load: bool, behind: bool
 ) -> None:
     path = write_csv(tmp_path / "people.csv", HUBSPOT, ACROSS_BATCHES)
     schema = schema_objects(database_url)
-    summary = run_import(database_url, path, batch_rows=2, bulk=bulk_load)
+    summary = run_import(database_url, path, batch_rows=2, bulk=bulk_load, write_behind=behind)
     assert summary.bulk is bulk_load
     assert (summary.bulk and summary.indexing_seconds > 0) or summary.indexing_seconds == 0
     assert (summary.rows, summary.created, summary.merged) == (7, 3, 4)
@@ -156,3 +181,94 @@ def test_the_server_finishes_a_load_that_died_as_it_starts(settings: Settings) -
         assert client.get("/healthz").status_code == 200
     assert schema_objects(settings.database_url) == schema
     assert deferred(settings.database_url) == 0
+
+
+def test_companies_and_openings_written_behind_match_across_batches(
+    database_url: str, tmp_path: Path
+) -> None:
+    companies = write_csv(
+        tmp_path / "companies.csv",
+        ["Name", "Domain", "Industry"],
+        [
+            ["Acme Inc.", "acme.com", ""],
+            ["Globex", "globex.com", "Energy"],
+            ["ACME", "acme.com", "Manufacturing"],  # merged by domain, a batch later
+            ["Initech LLC", "", "Software"],
+            ["Initech", "initech.com", ""],  # merged by name, two batches later
+        ],
+    )
+    done = run_import(database_url, companies, batch_rows=2, write_behind=True)
+    assert (done.bulk, done.created, done.merged) == (True, 3, 2)
+    assert rows(database_url, "SELECT name, domain, industry FROM companies ORDER BY id") == [
+        {"name": "Acme Inc.", "domain": "acme.com", "industry": "Manufacturing"},
+        {"name": "Globex", "domain": "globex.com", "industry": "Energy"},
+        {"name": "Initech LLC", "domain": "initech.com", "industry": "Software"},
+    ]
+    openings = write_csv(
+        tmp_path / "openings.csv",
+        ["Title", "Company Domain", "Company", "URL", "Posted At"],
+        [
+            ["Welder", "acme.com", "", "https://jobs.acme.com/1", "2026-11-01"],
+            ["Chemist", "umbrella.com", "Umbrella", "https://umbrella.com/jobs/7", ""],
+            ["Welder", "acme.com", "", "https://jobs.acme.com/1", ""],  # the same URL
+            ["Biologist", "umbrella.com", "Umbrella", "", ""],  # a company made by row 2
+        ],
+    )
+    done = run_import(database_url, openings, batch_rows=2, write_behind=True)
+    assert (done.bulk, done.created, done.merged) == (True, 3, 1)
+    assert count(database_url, "companies") == 4
+    assert len(asyncio.run(found_ids(database_url, "openings", {"keywords": "welder"}))) == 1
+    assert len(asyncio.run(found_ids(database_url, "companies", {"keywords": "initech"}))) == 1
+    integrity_checked(database_url)
+
+
+def test_a_bulk_load_written_behind_stops_after_the_batch_being_written(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(10))
+
+    async def stopped_at_once() -> None:
+        database = Database(database_url)
+        stop = asyncio.Event()
+        stop.set()
+        try:
+            await import_csv(database, path, batch_rows=4, write_behind=True, stop=stop)
+        finally:
+            await database.dispose()
+
+    with pytest.raises(ImportStopped) as raised:
+        asyncio.run(stopped_at_once())
+    assert raised.value.row == 5
+    assert count(database_url, "people") == 4 and deferred(database_url) == 0
+    resumed = run_import(database_url, path, batch_rows=4)
+    assert (resumed.resumed_after_row, resumed.rows, resumed.created) == (5, 10, 10)
+
+
+def test_a_write_that_fails_in_the_writing_process_is_raised_and_rolled_back(
+    database_url: str,
+) -> None:
+    async def run() -> None:
+        database = Database(database_url)
+        try:
+            async with write_behind(database_url) as writer:
+                writer.submit(
+                    [
+                        Write(
+                            "INSERT INTO catalog_deferred (table_name, object_name, statement)"
+                            f" VALUES ({_marks(database_url)})",
+                            [("t", "o", "s")],
+                        ),
+                        Write("INSERT INTO no_such_table VALUES (1)", [()]),
+                    ]
+                )
+                with pytest.raises(RuntimeError, match="no_such_table"):
+                    await writer.settled()
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+    assert deferred(database_url) == 0
+
+
+def _marks(database_url: str) -> str:
+    return ", ".join(["?" if database_url.startswith("sqlite") else "%s"] * 3)

@@ -424,5 +424,6 @@ def integrity_checked(database_url: str) -> None:
                 " o.seniority, o.department, o.country, o.region, o.city)"
             )
         ).scalar_one()
-        assert connection.execute(sa.text("SELECT count(*) FROM people")).scalar_one() > 0
+        checked = "SELECT (SELECT count(*) FROM people) + (SELECT count(*) FROM openings)"
+        assert connection.execute(sa.text(checked)).scalar_one() > 0
         assert stale == 0

@@ -335,6 +335,15 @@ async def company_keys(
     return found
 
 
+async def all_company_keys(session: AsyncSession) -> CompanyKeys:
+    """Every company's keys, oldest first (a bulk load holds them for its whole run)."""
+    found = CompanyKeys()
+    rows = await session.execute(sa.select(*_COMPANY_KEY_COLUMNS).order_by(COMPANIES.c.id))
+    for company_id, domain, slug, name_key in rows:
+        found.add(company_id, domain=domain, slug=slug, name_key=name_key)
+    return found
+
+
 def company_block(query: PersonQuery, companies: CompanyKeys) -> tuple[list[str], str | None]:
     """The companies a name is compared within, and which company key found them."""
     if query.company_domain and query.company_domain in companies.by_domain:

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadbase.server.catalog import normalize
 from leadbase.server.catalog.match import among
 from leadbase.server.catalog.models import COMPANIES, EMAILS, PEOPLE, PHONES, SUPPRESSIONS
-from leadbase.server.catalog.upsert import SuppressionKind, chunks, insert_ignoring_conflicts
+from leadbase.server.catalog.upsert import SuppressionKind, chunks
+from leadbase.server.catalog.writes import insert_ignoring_conflicts
 from leadbase.server.db import utcnow
 from leadbase.server.errors import AtLeastOneRequired, InvalidLinkedinUrl, InvalidParameter
 

@@ -16,19 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import msgspec
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadbase.server.catalog import match, normalize
+from leadbase.server.catalog import match, normalize, writes
 from leadbase.server.catalog.columns import Kind
-from leadbase.server.catalog.indexing import indexed_in_one_statement
 from leadbase.server.catalog.match import among
 from leadbase.server.catalog.models import (
     COMPANIES,
@@ -40,6 +39,7 @@ from leadbase.server.catalog.models import (
     SUPPRESSIONS,
 )
 from leadbase.server.catalog.records import CompanyRecord, CompanyRef, OpeningRecord, PersonRecord
+from leadbase.server.catalog.writes import Write
 from leadbase.server.db import UTCDateTime, utcnow
 from leadbase.server.ids import new_id
 
@@ -185,13 +185,13 @@ class _CompanyBatch:
         )
         return company_id
 
-    async def write(self, session: AsyncSession, *, search_indexed: bool = True) -> None:
-        if self.new:
-            await insert_rows(
-                session, COMPANIES, list(self.new.values()), search_indexed=search_indexed
-            )
-        if self.fills:
-            await session.execute(_COMPANY_FILL, self.fills)
+    def writes(self, dialect: Dialect, *, search_indexed: bool = True) -> list[Write]:
+        return [
+            *writes.insert(
+                dialect, COMPANIES, list(self.new.values()), search_indexed=search_indexed
+            ),
+            *writes.update(dialect, _COMPANY_FILL, self.fills),
+        ]
 
     def written(self) -> None:
         """The batch's rows are in the catalog: keep only their keys."""
@@ -311,20 +311,29 @@ async def upsert_companies(
     *,
     source: str,
     synthetic: bool = False,
-    carried: Carried | None = None,
 ) -> list[RowOutcome]:
     """Create or merge companies (matched by domain, LinkedIn page, then cleaned name)."""
+    return await _run(
+        session, await plan_companies(session, records, source=source, synthetic=synthetic)
+    )
+
+
+async def plan_companies(
+    session: AsyncSession,
+    records: Sequence[CompanyRecord],
+    *,
+    source: str,
+    synthetic: bool = False,
+    carried: Carried | None = None,
+) -> Planned:
+    """:func:`upsert_companies`, its writes returned rather than run."""
     now = utcnow()
     if carried is None:
         batch = await _company_batch(
             session, (record.ref for record in records), source=source, synthetic=synthetic, now=now
         )
     else:
-        batch = carried.companies or _CompanyBatch(
-            keys=match.CompanyKeys(), source=source, synthetic=synthetic, now=now
-        )
-        carried.companies = batch
-        batch.now = now
+        batch = await carried.company_batch(session, source=source, synthetic=synthetic, now=now)
     outcomes: list[RowOutcome] = []
     for record in records:
         values = {name: getattr(record, name) for name in ("name", "name_key", *_COMPANY_FILLED)}
@@ -336,10 +345,10 @@ async def upsert_companies(
         values["domain"], values["linkedin_slug"] = batch.claim(company_id, record.ref)
         _fill_company(batch, company_id, values)
         outcomes.append(RowOutcome(status="merged", id=company_id, matched_by=how))
-    await batch.write(session, search_indexed=carried is None)
+    planned = Planned(outcomes, batch.writes(_dialect(session), search_indexed=carried is None))
     if carried is not None:
         batch.written()
-    return outcomes
+    return planned
 
 
 # People ---------------------------------------------------------------------------------
@@ -525,16 +534,14 @@ class _PeopleBatch:
             }
         )
 
-    async def write(self, session: AsyncSession, *, search_indexed: bool = True) -> None:
-        if self.new:
-            await insert_rows(
-                session, PEOPLE, list(self.new.values()), search_indexed=search_indexed
-            )
-        if self.fills:
-            await session.execute(_PERSON_FILL, self.fills)
-        await insert_ignoring_conflicts(session, EMAILS, self.email_rows)
-        await insert_ignoring_conflicts(session, PHONES, self.phone_rows)
-        await insert_ignoring_conflicts(session, SOURCES, self.source_rows)
+    def writes(self, dialect: Dialect, *, search_indexed: bool = True) -> list[Write]:
+        return [
+            *writes.insert(dialect, PEOPLE, list(self.new.values()), search_indexed=search_indexed),
+            *writes.update(dialect, _PERSON_FILL, self.fills),
+            *writes.insert(dialect, EMAILS, self.email_rows, ignore_conflicts=True),
+            *writes.insert(dialect, PHONES, self.phone_rows, ignore_conflicts=True),
+            *writes.insert(dialect, SOURCES, self.source_rows, ignore_conflicts=True),
+        ]
 
     def written(self) -> None:
         """The batch's rows are in the catalog: keep only what later batches match by."""
@@ -551,7 +558,6 @@ async def upsert_people(
     *,
     source: str,
     synthetic: bool = False,
-    carried: Carried | None = None,
 ) -> list[RowOutcome]:
     """Create or merge people, in order; one outcome per record.
 
@@ -559,16 +565,35 @@ async def upsert_people(
     the LinkedIn slug, a phone only one person has) or by name within the same company,
     else an earlier record of the batch the same way, else it becomes a new person.
     """
+    return await _run(
+        session, await plan_people(session, records, source=source, synthetic=synthetic)
+    )
+
+
+async def plan_people(
+    session: AsyncSession,
+    records: Sequence[PersonRecord],
+    *,
+    source: str,
+    synthetic: bool = False,
+    carried: Carried | None = None,
+) -> Planned:
+    """:func:`upsert_people`, its writes returned rather than run."""
     now = utcnow()
     suppressed = await _suppressed_people(session, records)
     live = [record for record, hidden in zip(records, suppressed, strict=True) if not hidden]
-    companies = await _company_batch(
-        session,
-        (record.company for record in live if record.company is not None),
-        source=source,
-        synthetic=synthetic,
-        now=now,
-    )
+    if carried is None:
+        companies = await _company_batch(
+            session,
+            (record.company for record in live if record.company is not None),
+            source=source,
+            synthetic=synthetic,
+            now=now,
+        )
+    else:
+        companies = await carried.company_batch(
+            session, source=source, synthetic=synthetic, now=now
+        )
     company_ids = [
         _resolve_ref(companies, record.company) if record.company is not None else None
         for record in live
@@ -617,11 +642,15 @@ async def upsert_people(
         batch.merge(person_id, record, company_id)
         batch.attach_keys(person_id, record, how)
         outcomes.append(RowOutcome(status="merged", id=person_id, matched_by=how))
-    await companies.write(session)
-    await batch.write(session, search_indexed=carried is None)
+    dialect = _dialect(session)
+    planned = Planned(
+        outcomes,
+        [*companies.writes(dialect), *batch.writes(dialect, search_indexed=carried is None)],
+    )
     if carried is not None:
+        companies.written()
         batch.written()
-    return outcomes
+    return planned
 
 
 async def _source_records(
@@ -701,16 +730,38 @@ async def upsert_openings(
     *,
     source: str,
     synthetic: bool = False,
-    carried: Carried | None = None,
 ) -> list[RowOutcome]:
     """Create or merge job openings: one per LinkedIn job id, URL, or company+title+date.
 
     A company the catalog lacks is created from what the row says of it.
     """
-    now = utcnow()
-    companies = await _company_batch(
-        session, (record.company for record in records), source=source, synthetic=synthetic, now=now
+    return await _run(
+        session, await plan_openings(session, records, source=source, synthetic=synthetic)
     )
+
+
+async def plan_openings(
+    session: AsyncSession,
+    records: Sequence[OpeningRecord],
+    *,
+    source: str,
+    synthetic: bool = False,
+    carried: Carried | None = None,
+) -> Planned:
+    """:func:`upsert_openings`, its writes returned rather than run."""
+    now = utcnow()
+    if carried is None:
+        companies = await _company_batch(
+            session,
+            (record.company for record in records),
+            source=source,
+            synthetic=synthetic,
+            now=now,
+        )
+    else:
+        companies = await carried.company_batch(
+            session, source=source, synthetic=synthetic, now=now
+        )
     company_ids = [_resolve_ref(companies, record.company) for record in records]
     if carried is None:
         known = await _known_openings(session, records, company_ids)
@@ -751,12 +802,18 @@ async def upsert_openings(
             fills[-1].update(v_id=opening_id, v_now=now)
         known.add(opening_id, {**values, "company_id": company_id, "title": record.title})
         outcomes.append(RowOutcome(status="merged", id=opening_id, matched_by=how))
-    await companies.write(session)
-    if new:
-        await insert_rows(session, OPENINGS, list(new.values()), search_indexed=carried is None)
-    if fills:
-        await session.execute(_OPENING_FILL, fills)
-    return outcomes
+    dialect = _dialect(session)
+    planned = Planned(
+        outcomes,
+        [
+            *companies.writes(dialect),
+            *writes.insert(dialect, OPENINGS, list(new.values()), search_indexed=carried is None),
+            *writes.update(dialect, _OPENING_FILL, fills),
+        ],
+    )
+    if carried is not None:
+        companies.written()
+    return planned
 
 
 @dataclass(slots=True)
@@ -814,92 +871,51 @@ async def _known_openings(
 
 @dataclass(slots=True)
 class Carried:
-    """What a bulk load carries from batch to batch: the keys of everything it created.
+    """What a bulk load carries from batch to batch: the keys of everything it created,
+    and of every company in the catalog.
 
-    The upserts hold their state here in place of building it from catalog lookups
-    each batch; a batch's rows leave it once written, their keys stay.
+    The plans hold their state here in place of building it from catalog lookups each
+    batch; a batch's rows leave it once planned, their keys stay. So a batch never reads
+    what earlier batches wrote, and can be planned while they are still being written
+    (``write_behind``).
     """
 
     people: _PeopleBatch | None = None
     companies: _CompanyBatch | None = None
     openings: _KnownOpenings | None = None
 
+    async def company_batch(
+        self, session: AsyncSession, *, source: str, synthetic: bool, now: dt.datetime
+    ) -> _CompanyBatch:
+        """The companies' keys: every company's, read once, then kept up to date."""
+        if self.companies is None:
+            self.companies = _CompanyBatch(
+                keys=await match.all_company_keys(session),
+                source=source,
+                synthetic=synthetic,
+                now=now,
+            )
+        self.companies.now = now
+        return self.companies
+
+
+class Planned(NamedTuple):
+    """A batch resolved: one outcome per record, and the writes that make it so."""
+
+    outcomes: list[RowOutcome]
+    writes: list[Write]
+
+
+async def _run(session: AsyncSession, planned: Planned) -> list[RowOutcome]:
+    await writes.run(await session.connection(), planned.writes)
+    return planned.outcomes
+
+
+def _dialect(session: AsyncSession) -> Dialect:
+    return session.get_bind().dialect
+
 
 # Helpers --------------------------------------------------------------------------------
-
-
-async def insert_rows(
-    session: AsyncSession,
-    table: sa.Table,
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    ignore_conflicts: bool = False,
-    search_indexed: bool = True,
-) -> None:
-    """One ``executemany`` straight to the driver; every row has the same keys.
-
-    ``search_indexed=False`` leaves the rows out of the full-text index (a bulk load
-    rebuilds it at its end).
-
-    SQLAlchemy's per-value bind processing costs more than SQLite's insert itself at
-    import sizes, so the two conversions it would make are done here: datetimes to
-    SQLite's stored text (what ``UTCDateTime`` writes), the rest as the driver takes it.
-    """
-    if not rows:
-        return
-    connection = await session.connection()
-    dialect = connection.dialect
-    columns = list(rows[0])
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)})"
-        f" VALUES ({', '.join([mark] * len(columns))})"
-        + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
-    )
-    moments = [
-        index for index, name in enumerate(columns) if isinstance(table.c[name].type, UTCDateTime)
-    ]
-    pick = operator.itemgetter(*columns)
-    if len(columns) == 1:
-        raise ValueError("insert_rows needs rows of two columns or more")
-    if dialect.name != "sqlite" or not moments:
-        values = [pick(row) for row in rows]
-    else:
-        values = _sqlite_values(rows, pick, moments)
-    if not search_indexed:
-        await connection.exec_driver_sql(sql, values)
-        return
-    async with indexed_in_one_statement(connection, table.name):
-        await connection.exec_driver_sql(sql, values)
-
-
-def _sqlite_values(
-    rows: Sequence[Mapping[str, Any]], pick: Callable[[Any], Any], moments: Sequence[int]
-) -> list[tuple[Any, ...]]:
-    texts: dict[Any, str] = {}
-    values: list[tuple[Any, ...]] = []
-    for row in rows:
-        record = list(pick(row))
-        for index in moments:
-            moment = record[index]
-            if moment is not None:
-                text = texts.get(moment)
-                if text is None:
-                    text = texts[moment] = _sqlite_datetime(moment)
-                record[index] = text
-        values.append(tuple(record))
-    return values
-
-
-def _sqlite_datetime(moment: Any) -> str:
-    # SQLAlchemy's SQLite DATETIME text, in UTC without an offset, as UTCDateTime stores it.
-    return str(moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
-
-
-async def insert_ignoring_conflicts(
-    session: AsyncSession, table: sa.Table, rows: Sequence[Mapping[str, Any]]
-) -> None:
-    await insert_rows(session, table, rows, ignore_conflicts=True)
 
 
 def chunks(values: Iterable[str]) -> Iterable[list[str]]:
@@ -912,4 +928,9 @@ UPSERTS: dict[Kind, Callable[..., Awaitable[list[RowOutcome]]]] = {
     "people": upsert_people,
     "companies": upsert_companies,
     "openings": upsert_openings,
+}
+PLANS: dict[Kind, Callable[..., Awaitable[Planned]]] = {
+    "people": plan_people,
+    "companies": plan_companies,
+    "openings": plan_openings,
 }
