@@ -199,6 +199,21 @@ class _CompanyBatch:
         self.fills.clear()
 
 
+async def _companies(
+    session: AsyncSession,
+    refs: Iterable[CompanyRef],
+    *,
+    carried: Carried | None,
+    source: str,
+    synthetic: bool,
+    now: dt.datetime,
+) -> _CompanyBatch:
+    """The companies a batch names: looked up in the catalog, or carried by a bulk load."""
+    if carried is not None:
+        return await carried.company_batch(session, source=source, synthetic=synthetic, now=now)
+    return await _company_batch(session, refs, source=source, synthetic=synthetic, now=now)
+
+
 async def _company_batch(
     session: AsyncSession,
     refs: Iterable[CompanyRef],
@@ -327,13 +342,14 @@ async def plan_companies(
     carried: Carried | None = None,
 ) -> Planned:
     """:func:`upsert_companies`, its writes returned rather than run."""
-    now = utcnow()
-    if carried is None:
-        batch = await _company_batch(
-            session, (record.ref for record in records), source=source, synthetic=synthetic, now=now
-        )
-    else:
-        batch = await carried.company_batch(session, source=source, synthetic=synthetic, now=now)
+    batch = await _companies(
+        session,
+        (record.ref for record in records),
+        carried=carried,
+        source=source,
+        synthetic=synthetic,
+        now=utcnow(),
+    )
     outcomes: list[RowOutcome] = []
     for record in records:
         values = {name: getattr(record, name) for name in ("name", "name_key", *_COMPANY_FILLED)}
@@ -582,18 +598,14 @@ async def plan_people(
     now = utcnow()
     suppressed = await _suppressed_people(session, records)
     live = [record for record, hidden in zip(records, suppressed, strict=True) if not hidden]
-    if carried is None:
-        companies = await _company_batch(
-            session,
-            (record.company for record in live if record.company is not None),
-            source=source,
-            synthetic=synthetic,
-            now=now,
-        )
-    else:
-        companies = await carried.company_batch(
-            session, source=source, synthetic=synthetic, now=now
-        )
+    companies = await _companies(
+        session,
+        (record.company for record in live if record.company is not None),
+        carried=carried,
+        source=source,
+        synthetic=synthetic,
+        now=now,
+    )
     company_ids = [
         _resolve_ref(companies, record.company) if record.company is not None else None
         for record in live
@@ -750,18 +762,14 @@ async def plan_openings(
 ) -> Planned:
     """:func:`upsert_openings`, its writes returned rather than run."""
     now = utcnow()
-    if carried is None:
-        companies = await _company_batch(
-            session,
-            (record.company for record in records),
-            source=source,
-            synthetic=synthetic,
-            now=now,
-        )
-    else:
-        companies = await carried.company_batch(
-            session, source=source, synthetic=synthetic, now=now
-        )
+    companies = await _companies(
+        session,
+        (record.company for record in records),
+        carried=carried,
+        source=source,
+        synthetic=synthetic,
+        now=now,
+    )
     company_ids = [_resolve_ref(companies, record.company) for record in records]
     if carried is None:
         known = await _known_openings(session, records, company_ids)
