@@ -626,8 +626,10 @@ def name_score(left: str, right: str) -> float:
         # A single name matches only itself.
         return 0.0
     last = _spelling_similarity(left_last, right_last)
+    if not last:  # most names a roster holds: no need to look at the first name
+        return 0.0
     first = _first_name_similarity(left_first, right_first)
-    return round(first + last - 1.0, 4) if first and last else 0.0
+    return round(first + last - 1.0, 4) if first else 0.0
 
 
 def _first_name_similarity(left: str, right: str) -> float:
