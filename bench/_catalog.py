@@ -29,6 +29,7 @@ from leadbase.server.catalog.generate import LabelledQuery
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "results"
 IMPORT_ORDER = ("companies.csv", "people.csv", "openings.csv")
+_IMPORT = ("catalog", "import", "--json", "--no-resume")
 # Labelled lookups generated with the catalog, for the matching and enrichment benchmarks.
 QUERIES = 10_000
 
@@ -65,9 +66,7 @@ def imported(people: int, companies: int) -> tuple[Path, Path]:
     db.upgrade(url)
     for name in IMPORT_ORDER:
         print(f"importing {name} into {target.name} ...", flush=True)
-        summary = json.loads(
-            leadbase("catalog", "import", str(source / name), "--database-url", url, "--json")
-        )
+        summary = json.loads(leadbase(*_IMPORT, str(source / name), "--database-url", url))
         if summary["failed"]:
             raise BenchError(f"{name}: {summary['failed']} rows failed to import")
     # The import leaves its rows in the WAL until the last connection closes; it has.

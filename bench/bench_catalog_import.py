@@ -137,7 +137,7 @@ def import_file(path: Path, url: str, *options: str) -> Timed:
     """``leadbase catalog import`` as an operator runs it, timed from outside."""
     started = time.perf_counter()
     output = _catalog.leadbase(
-        "catalog", "import", str(path), "--database-url", url, "--json", *options
+        "catalog", "import", str(path), "--database-url", url, "--json", "--no-resume", *options
     )
     seconds = time.perf_counter() - started
     summary = json.loads(output)

@@ -20,7 +20,7 @@ from leadbase.server.catalog.importer import (
     discard_checkpoint,
     import_csv,
 )
-from leadbase.server.db import Database
+from leadbase.server.db import Database, upgrade
 from leadbase.server.errors import InvalidCsvFormat, InvalidParameter
 from tests.server.credits.support import execute, rows
 
@@ -295,6 +295,24 @@ def test_a_checkpoint_for_a_changed_file_is_refused_until_discarded(
         2,
         None,
     )
+
+
+def test_a_checkpoint_is_refused_by_an_import_into_another_database(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(6))
+    with pytest.raises(Interrupted):
+        run_import(database_url, path, batch_rows=2, on_progress=interrupt_after(1))
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    upgrade(other)
+    # Resuming there would skip the two rows it never received.
+    with pytest.raises(InvalidParameter) as raised:
+        run_import(other, path, batch_rows=2)
+    assert raised.value.details == {
+        "resume": "people.csv.leadbase-checkpoint: its database differs from this run's"
+    }
+    assert run_import(other, path, batch_rows=2, resume=False).created == 6
+    assert run_import(database_url, path, batch_rows=2).resumed_after_row is None
 
 
 def test_an_explicit_error_report_is_kept_even_when_empty(

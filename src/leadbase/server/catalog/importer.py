@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.batch_gc import collecting_less
@@ -42,13 +43,13 @@ from leadbase.server.catalog import reading, records, upsert, writes
 from leadbase.server.catalog.columns import ColumnMap, Kind, map_columns
 from leadbase.server.catalog.reading import Batch, RowReader
 from leadbase.server.catalog.write_behind import WriteBehind, write_behind
-from leadbase.server.db import Database
+from leadbase.server.db import Database, sqlite_path, sync_url
 from leadbase.server.errors import InvalidCsvFormat, InvalidParameter
 
 CHECKPOINT_SUFFIX = ".leadbase-checkpoint"
 ERRORS_SUFFIX = ".errors.csv"
 BATCH_ROWS = 20_000
-_CHECKPOINT_VERSION = 1
+_CHECKPOINT_VERSION = 2
 
 Progress = Callable[[int, int], None]
 
@@ -75,6 +76,9 @@ class Checkpoint(msgspec.Struct, kw_only=True):
     header: list[str]
     kind: Kind
     source: str
+    # The database the batches went to (no password): resuming into another one would
+    # skip the rows it never received.
+    database: str
     # Where the next batch starts: a byte offset and the row number read last.
     offset: int
     row: int
@@ -153,7 +157,10 @@ async def import_csv(
         reader = RowReader(handle)
         header = reader.header()
         columns = map_columns(header, kind=kind)
-        saved = _load_checkpoint(path, size=size, header=header, kind=columns.kind, source=source)
+        target = database_label(database.url)
+        saved = _load_checkpoint(
+            path, size=size, header=header, kind=columns.kind, source=source, database=target
+        )
         start = (saved.offset, saved.row) if saved is not None else (reader.offset, reader.row)
         counts = saved.counts if saved is not None else Counts()
         carried = await _begin(database, columns.kind, bulk=bulk and saved is None)
@@ -185,6 +192,7 @@ async def import_csv(
                     header=header,
                     kind=columns.kind,
                     source=source,
+                    database=target,
                     offset=offset,
                     row=row,
                     counts=counts,
@@ -449,8 +457,17 @@ class ErrorReport:
 # Checkpoints ------------------------------------------------------------------------------
 
 
+def database_label(url: str) -> str:
+    """The database an import writes to, as its checkpoint names it: no password, and a
+    SQLite file by its absolute path."""
+    path = sqlite_path(url)
+    if path is not None:
+        return f"sqlite:///{path.resolve()}"
+    return make_url(sync_url(url)).render_as_string(hide_password=True)
+
+
 def _load_checkpoint(
-    path: Path, *, size: int, header: list[str], kind: Kind, source: str
+    path: Path, *, size: int, header: list[str], kind: Kind, source: str, database: str
 ) -> Checkpoint | None:
     file = checkpoint_path(path)
     try:
@@ -465,6 +482,7 @@ def _load_checkpoint(
         "header": header,
         "kind": kind,
         "source": source,
+        "database": database,
     }
     for name, value in expected.items():
         if getattr(saved, name) != value:
@@ -483,7 +501,8 @@ def discard_checkpoint(path: Path) -> bool:
 def _stale_checkpoint(file: Path, why: str) -> InvalidParameter:
     return InvalidParameter(
         f"The checkpoint {file.name} does not belong to this import ({why}): the file, its "
-        "kind or the source changed since. Rerun with --no-resume to start over.",
+        "kind, the source or the database changed since. Rerun with --no-resume to start "
+        "over.",
         param="resume",
         details={"resume": f"{file.name}: {why}"},
     )
