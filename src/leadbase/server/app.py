@@ -35,6 +35,21 @@ from leadbase.server.tenancy.routes import ROUTES as ACCOUNT_ROUTES
 logger = structlog.get_logger("leadbase.server")
 
 
+async def _finish_bulk_loads(database: db.Database) -> None:
+    """Build the indexes a bulk catalog import that died half way left to build.
+
+    Best effort: a server whose database does not answer yet still starts, and says so
+    on /readyz; the next start or import builds them.
+    """
+    try:
+        built = await bulk_load.finish_pending(database)
+    except Exception as error:
+        logger.warning("could not check for an interrupted bulk catalog load", error=str(error))
+        return
+    if built:
+        logger.warning("finished an interrupted bulk catalog load", tables=built)
+
+
 def create_app(settings: Settings) -> Litestar:
     configure_logging(level=settings.log_level, json=settings.log_json)
     database = db.Database(settings.database_url)
@@ -52,9 +67,7 @@ def create_app(settings: Settings) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if settings.auto_migrate:
             await anyio.to_thread.run_sync(db.upgrade, settings.database_url)
-        # A bulk catalog import that died half way left indexes to build: build them now.
-        if built := await bulk_load.finish_pending(database):
-            logger.warning("finished an interrupted bulk catalog load", tables=built)
+        await _finish_bulk_loads(database)
         complete_document(app)
         try:
             async with anyio.create_task_group() as background:

@@ -228,8 +228,19 @@ def _start(slow_server: str, acme: Tenant, source: Path, output: Path) -> subpro
     ]
     env = {**os.environ, "LEADBASE_API_KEY": acme.secret, "LEADBASE_BASE_URL": slow_server}
     return subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Ctrl-C as a terminal sends it, even when this run inherited it ignored (a
+        # background job of a non-interactive shell, say).
+        preexec_fn=_default_ctrl_c,
     )
+
+
+def _default_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_chunks(output: Path, chunks: int, process: subprocess.Popen[str]) -> None:
