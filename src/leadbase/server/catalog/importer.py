@@ -163,7 +163,6 @@ async def import_csv(
         )
         start = (saved.offset, saved.row) if saved is not None else (reader.offset, reader.row)
         counts = saved.counts if saved is not None else Counts()
-        carried = await _begin(database, columns.kind, bulk=bulk and saved is None)
         report = ErrorReport(
             errors_path or default_errors_path(path),
             header=header,
@@ -171,6 +170,11 @@ async def import_csv(
             append=saved is not None,
             keep_empty=errors_path is not None,
         )
+        try:
+            carried = await _begin(database, columns.kind, bulk=bulk and saved is None)
+        except BaseException:
+            report.close()
+            raise
         run = _Run(
             database=database,
             kind=columns.kind,
