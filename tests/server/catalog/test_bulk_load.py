@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from leadbase.server.app import create_app
 from leadbase.server.catalog import bulk
 from leadbase.server.catalog.columns import Kind
-from leadbase.server.catalog.importer import ImportStopped, import_csv
+from leadbase.server.catalog.importer import ImportStopped
 from leadbase.server.catalog.write_behind import write_behind
 from leadbase.server.catalog.writes import Write
 from leadbase.server.config import Settings
@@ -25,6 +25,7 @@ from tests.server.catalog.test_importer import (
     count,
     interrupt_after,
     run_import,
+    stop_requested,
     write_csv,
 )
 from tests.server.credits.support import rows
@@ -227,17 +228,8 @@ def test_a_bulk_load_written_behind_stops_after_the_batch_being_written(
 ) -> None:
     path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(10))
 
-    async def stopped_at_once() -> None:
-        database = Database(database_url)
-        stop = asyncio.Event()
-        stop.set()
-        try:
-            await import_csv(database, path, batch_rows=4, write_behind=True, stop=stop)
-        finally:
-            await database.dispose()
-
     with pytest.raises(ImportStopped) as raised:
-        asyncio.run(stopped_at_once())
+        run_import(database_url, path, batch_rows=4, write_behind=True, stop=stop_requested())
     assert raised.value.row == 5
     assert count(database_url, "people") == 4 and deferred(database_url) == 0
     resumed = run_import(database_url, path, batch_rows=4)

@@ -55,6 +55,13 @@ def run_import(database_url: str, path: Path, **options: Any) -> ImportSummary:
     return asyncio.run(run())
 
 
+def stop_requested() -> asyncio.Event:
+    """A stop asked for before the import starts: it ends after its first batch."""
+    stop = asyncio.Event()
+    stop.set()
+    return stop
+
+
 def contacts(count: int, *, start: int = 0) -> list[list[str]]:
     return [
         [
@@ -360,17 +367,8 @@ def test_a_stop_request_ends_the_import_after_the_batch_being_written(
 ) -> None:
     path = write_csv(tmp_path / "people.csv", HUBSPOT, contacts(10))
 
-    async def stopped_during_the_first_batch() -> None:
-        database = Database(database_url)
-        stop = asyncio.Event()
-        stop.set()
-        try:
-            await import_csv(database, path, batch_rows=4, stop=stop)
-        finally:
-            await database.dispose()
-
     with pytest.raises(ImportStopped) as raised:
-        asyncio.run(stopped_during_the_first_batch())
+        run_import(database_url, path, batch_rows=4, stop=stop_requested())
     assert raised.value.row == 5
     assert count(database_url, "people") == 4
     assert json.loads(checkpoint_path(path).read_text())["row"] == 5

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadbase.server.catalog.columns import Kind
+from leadbase.server.catalog.writes import placeholders
 from leadbase.server.db import Database
 
 # The tables an import of each kind fills, its own table first.
@@ -48,28 +49,22 @@ async def defer(connection: AsyncConnection, kind: Kind) -> int:
     """Drop what :func:`finish` will build; how many indexes and triggers were dropped."""
     deferred = await _deferrable(connection, kind)
     for table, name, statement, drop in deferred:
-        await connection.exec_driver_sql(
-            "INSERT INTO catalog_deferred (table_name, object_name, statement)"
-            f" VALUES ({_marks(connection, 3)})",
-            (table, name, statement),
-        )
+        await _keep(connection, table, name, statement)
         await connection.exec_driver_sql(drop)
     if connection.dialect.name == "sqlite":
-        index = f"search_{TABLES[kind][0]}"
-        await connection.exec_driver_sql(
-            "INSERT INTO catalog_deferred (table_name, object_name, statement)"
-            f" VALUES ({_marks(connection, 3)})",
-            (TABLES[kind][0], index, f"INSERT INTO {index}({index}) VALUES ('rebuild')"),
-        )
+        table = TABLES[kind][0]
+        index = f"search_{table}"
+        await _keep(connection, table, index, f"INSERT INTO {index}({index}) VALUES ('rebuild')")
     return len(deferred)
 
 
-async def pending(connection: AsyncConnection) -> list[str]:
-    """The tables whose indexes a bulk load left to build."""
-    found = await _texts(
-        connection, "SELECT DISTINCT table_name FROM catalog_deferred ORDER BY table_name"
+async def _keep(connection: AsyncConnection, table: str, name: str, statement: str) -> None:
+    """A statement for :func:`finish` to run."""
+    await connection.exec_driver_sql(
+        "INSERT INTO catalog_deferred (table_name, object_name, statement)"
+        f" VALUES ({placeholders(connection.dialect, 3)})",
+        (table, name, statement),
     )
-    return [table for table, *_ in found]
 
 
 async def finish(connection: AsyncConnection) -> list[str]:
@@ -128,8 +123,3 @@ async def _texts(
 ) -> list[tuple[str, ...]]:
     result = await connection.exec_driver_sql(sql, parameters)
     return [tuple(row) for row in result]
-
-
-def _marks(connection: AsyncConnection, count: int) -> str:
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    return ", ".join([mark] * count)

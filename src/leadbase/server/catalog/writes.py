@@ -66,10 +66,9 @@ def insert(
     columns = list(rows[0])
     if len(columns) == 1:
         raise ValueError("insert needs rows of two columns or more")
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {table.name} ({', '.join(columns)})"
-        f" VALUES ({', '.join([mark] * len(columns))})"
+        f" VALUES ({placeholders(dialect, len(columns))})"
         + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
     )
     moments = [
@@ -82,6 +81,11 @@ def insert(
         values = _sqlite_values(rows, pick, moments)
     searched = search_indexed and table.name in INDEXED_COLUMNS
     return [Write(sql, values, str(table.name) if searched else None)]
+
+
+def placeholders(dialect: Dialect, count: int) -> str:
+    """``?, ?, ?`` or ``%s, %s, %s``: positional parameters in the driver's style."""
+    return ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * count)
 
 
 async def insert_ignoring_conflicts(
