@@ -35,16 +35,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import json
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from leadbase.server.batch_gc import collector_paused
 from leadbase.server.catalog.synthetic.companies import (
     COMPANY_COLUMNS,
     OPENING_COLUMNS,
@@ -170,7 +169,8 @@ def generate(
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    with _collector_paused():
+    # Millions of short-lived, acyclic tuples and lists: nothing for the collector to free.
+    with collector_paused():
         made = _write_companies(out, seed, companies, as_of, report)
         query_maker = None
         if queries:
@@ -205,23 +205,6 @@ def generate(
     )
     _write_manifest(out, summary)
     return summary
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while generating.
-
-    The generator allocates millions of short-lived, acyclic tuples and lists; the
-    collector would spend a fifth of the run walking the companies and the window of
-    recent people, and would find nothing to free (reference counting frees it all).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _validate(

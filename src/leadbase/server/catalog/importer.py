@@ -37,7 +37,7 @@ import msgspec
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadbase.server.batch_gc import collecting_less
+from leadbase.server.batch_gc import collector_paused
 from leadbase.server.catalog import bulk as bulk_load
 from leadbase.server.catalog import reading, records, upsert, writes
 from leadbase.server.catalog.columns import ColumnMap, Kind, map_columns
@@ -206,7 +206,7 @@ async def import_csv(
                 on_progress(offset, size)
 
         try:
-            with collecting_less():
+            with collector_paused():
                 async with (
                     reading.batches(
                         path,

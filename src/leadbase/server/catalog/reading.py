@@ -26,7 +26,7 @@ from typing import IO, Any, Generic, TypeVar
 
 import msgspec
 
-from leadbase.server.batch_gc import collecting_less
+from leadbase.server.batch_gc import collector_paused
 from leadbase.server.catalog import records
 from leadbase.server.catalog.columns import ColumnMap, Kind
 from leadbase.server.errors import InvalidCsvFormat
@@ -201,7 +201,7 @@ def _read_ahead(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     encode = msgspec.msgpack.Encoder().encode
     try:
-        with collecting_less():
+        with collector_paused():
             for batch in read_batches(path, columns, offset=offset, row=row, batch_rows=batch_rows):
                 sending.send_bytes(encode(batch))
     except InvalidCsvFormat as error:

@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 
 import msgspec
 
-from leadbase.server.batch_gc import collecting_less
+from leadbase.server.batch_gc import collector_paused
 from leadbase.server.catalog import writes
 from leadbase.server.catalog.writes import Write
 from leadbase.server.db import Database
@@ -95,7 +95,7 @@ def _write(receiving: Connection, answering: Connection, url: str) -> None:
     # Ctrl-C reaches the whole process group; the importer decides when this one stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        with collecting_less():
+        with collector_paused():
             asyncio.run(_write_batches(receiving, answering, url))
     finally:
         answering.close()
