@@ -170,43 +170,43 @@ async def import_csv(
             append=saved is not None,
             keep_empty=errors_path is not None,
         )
-        try:
-            carried = await _begin(database, columns.kind, bulk=bulk and saved is None)
-        except BaseException:
-            report.close()
-            raise
-        run = _Run(
-            database=database,
-            kind=columns.kind,
-            source=source,
-            synthetic=synthetic,
-            counts=counts,
-            report=report,
-            stop=stop,
-            carried=carried,
-        )
-        read_before = counts.rows
-
-        def checkpoint(offset: int, row: int) -> None:
-            _save_checkpoint(
-                path,
-                Checkpoint(
-                    version=_CHECKPOINT_VERSION,
-                    size=size,
-                    header=header,
-                    kind=columns.kind,
-                    source=source,
-                    database=target,
-                    offset=offset,
-                    row=row,
-                    counts=counts,
-                ),
+        with collector_paused():
+            try:
+                carried = await _begin(database, columns.kind, bulk=bulk and saved is None)
+            except BaseException:
+                report.close()
+                raise
+            run = _Run(
+                database=database,
+                kind=columns.kind,
+                source=source,
+                synthetic=synthetic,
+                counts=counts,
+                report=report,
+                stop=stop,
+                carried=carried,
             )
-            if on_progress is not None:
-                on_progress(offset, size)
+            read_before = counts.rows
 
-        try:
-            with collector_paused():
+            def checkpoint(offset: int, row: int) -> None:
+                _save_checkpoint(
+                    path,
+                    Checkpoint(
+                        version=_CHECKPOINT_VERSION,
+                        size=size,
+                        header=header,
+                        kind=columns.kind,
+                        source=source,
+                        database=target,
+                        offset=offset,
+                        row=row,
+                        counts=counts,
+                    ),
+                )
+                if on_progress is not None:
+                    on_progress(offset, size)
+
+            try:
                 async with (
                     reading.batches(
                         path,
@@ -219,15 +219,19 @@ async def import_csv(
                     _writer(database, enabled=write_behind and carried is not None) as writer,
                 ):
                     await run.all(batches, writer=writer, committed=checkpoint)
-        except Exception:
-            # Stopped or failed: what was committed stays, and is indexed. (An interrupt
-            # that cannot wait leaves it to the next import or server start.)
-            if carried is not None:
-                await _finish(database)
-            raise
-        finally:
-            report.close()
-    indexing_seconds = await _finish(database) if carried is not None else 0.0
+            except Exception:
+                # Stopped or failed: what was committed stays, and is indexed. (An interrupt
+                # that cannot wait leaves it to the next import or server start.)
+                if carried is not None:
+                    await _finish(database)
+                raise
+            finally:
+                report.close()
+            indexing_seconds = await _finish(database) if carried is not None else 0.0
+            bulk_loaded = carried is not None
+            # What a bulk load carried (millions of objects) goes while the collector is still
+            # paused: reference counting frees it, where the collector's first run would walk it.
+            del run, carried
     checkpoint_path(path).unlink(missing_ok=True)
     seconds = time.perf_counter() - started
     return ImportSummary(
@@ -241,7 +245,7 @@ async def import_csv(
         failed=counts.failed,
         seconds=round(seconds, 3),
         rows_per_second=round((counts.rows - read_before) / seconds, 1) if seconds else 0.0,
-        bulk=carried is not None,
+        bulk=bulk_loaded,
         indexing_seconds=round(indexing_seconds, 3),
         errors_file=str(report.path) if report.exists() else None,
         resumed_after_row=saved.row if saved is not None else None,
