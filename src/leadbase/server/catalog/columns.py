@@ -168,15 +168,17 @@ class ColumnMap(msgspec.Struct, frozen=True):
         found: dict[str, str] = {}
         width = len(row)
         for name, index in self.fields.items():
-            if index < width:
-                value = row[index].strip()
-                if value and value.lower() not in BLANKS:
+            if index < width and (value := row[index].strip()):
+                # Most values are longer than any blank: no lower() for them (a million
+                # rows of a dozen columns each).
+                if len(value) > _LONGEST_BLANK or value.lower() not in BLANKS:
                     found[name] = value
         return found
 
 
 # What exports write for "no value".
 BLANKS = frozenset({"-", "--", "n/a", "na", "null", "none", "nil", "#n/a"})
+_LONGEST_BLANK = max(map(len, BLANKS))
 
 
 def guess_kind(headers: Sequence[str]) -> Kind | None:
