@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
 
+from leadbase.server import ids
 from leadbase.server.ids import new_id
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -66,3 +68,38 @@ def test_ids_made_in_threads_are_unique() -> None:
     for thread in threads:
         thread.join()
     assert len(set(made)) == 20_000
+
+
+def test_an_id_made_in_the_same_millisecond_is_not_its_neighbour_plus_one() -> None:
+    # A step of one would let whoever holds one id of a bulk import walk the catalog.
+    made = [new_id("per") for _ in range(2_000)]
+    values = [_value(identifier) for identifier in made]
+    same_millisecond = [
+        values[index + 1] - values[index]
+        for index in range(len(made) - 1)
+        if made[index][:14] == made[index + 1][:14]
+    ]
+    assert same_millisecond, "no two ids shared a millisecond"
+    assert min(same_millisecond) > 1_000_000
+
+
+def test_a_forked_child_does_not_draw_its_parents_random_bytes() -> None:
+    new_id("per")  # the parent has random bytes buffered
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        os.write(writing, str(ids._random_bits(10)).encode())
+        os._exit(0)
+    os.close(writing)
+    ours = str(ids._random_bits(10))
+    os.waitpid(child, 0)
+    theirs = os.read(reading, 64).decode()
+    os.close(reading)
+    assert theirs != ours
+
+
+def _value(identifier: str) -> int:
+    value = 0
+    for char in identifier.split("_", 1)[1]:
+        value = value * 32 + CROCKFORD.index(char)
+    return value
