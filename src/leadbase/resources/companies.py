@@ -20,7 +20,8 @@ _ENDPOINTS = EnrichEndpoints(
 
 class Companies(SyncAPIResource):
     def get(self, company_id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> models.Company:
-        """One company by id; free. NotFoundError for an unknown id."""
+        """One company by id, billed as a company enrichment; NotFoundError (free) for an
+        unknown id."""
         return self._client._request(_ENDPOINTS.get(company_id, timeout))
 
     def enrich(
@@ -75,7 +76,8 @@ class AsyncCompanies(AsyncAPIResource):
     async def get(
         self, company_id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
     ) -> models.Company:
-        """One company by id; free. NotFoundError for an unknown id."""
+        """One company by id, billed as a company enrichment; NotFoundError (free) for an
+        unknown id."""
         return await self._client._request(_ENDPOINTS.get(company_id, timeout))
 
     async def enrich(

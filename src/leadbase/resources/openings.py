@@ -13,7 +13,8 @@ def _get(opening_id: str, timeout: Timeout | NotGiven) -> APIRequest[models.Open
 
 class Openings(SyncAPIResource):
     def get(self, opening_id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> models.Opening:
-        """One job opening by id; free. NotFoundError for an unknown id."""
+        """One job opening by id, billed as one openings search result; NotFoundError
+        (free) for an unknown id."""
         return self._client._request(_get(opening_id, timeout))
 
 
@@ -21,5 +22,6 @@ class AsyncOpenings(AsyncAPIResource):
     async def get(
         self, opening_id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
     ) -> models.Opening:
-        """One job opening by id; free. NotFoundError for an unknown id."""
+        """One job opening by id, billed as one openings search result; NotFoundError
+        (free) for an unknown id."""
         return await self._client._request(_get(opening_id, timeout))

@@ -20,7 +20,8 @@ _ENDPOINTS = EnrichEndpoints(
 
 class People(SyncAPIResource):
     def get(self, person_id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> models.Person:
-        """One person by id; free. NotFoundError for an unknown id."""
+        """One person by id, billed as a people enrichment; NotFoundError (free) for an
+        unknown id."""
         return self._client._request(_ENDPOINTS.get(person_id, timeout))
 
     def enrich(
@@ -82,7 +83,8 @@ class AsyncPeople(AsyncAPIResource):
     async def get(
         self, person_id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
     ) -> models.Person:
-        """One person by id; free. NotFoundError for an unknown id."""
+        """One person by id, billed as a people enrichment; NotFoundError (free) for an
+        unknown id."""
         return await self._client._request(_ENDPOINTS.get(person_id, timeout))
 
     async def enrich(

@@ -115,32 +115,40 @@ def assert_released(tenant: Tenant, operation: str, request_id: str) -> None:
 # GET /v1/people/{id}, GET /v1/companies/{id} ------------------------------------------------
 
 
-def test_a_person_is_looked_up_by_id_for_free(
+def assert_charged_one_lookup(
+    tenant: Tenant, operation: str, response: Any, *, price: int = PRICE
+) -> None:
+    """One unit of ``operation`` reserved and captured for this request, rate-limited."""
+    request_id = response.headers["x-request-id"]
+    assert response.json()["meta"] == {"request_id": request_id, "credits_charged": price / 1000}
+    assert response.headers["x-ratelimit-limit"] == "120"
+    assert assert_ledger_consistent(tenant.database_url, tenant.org_id) == (BALANCE - price, 0)
+    billed = [e for e in entries(tenant.database_url, tenant.org_id) if e["kind"] != "grant"]
+    assert sorted((e["kind"], e["amount"], e["operation"]) for e in billed) == [
+        ("capture", price, operation),
+        ("reserve", price, operation),
+    ]
+
+
+def test_a_person_looked_up_by_id_is_billed_as_an_enrichment(
     api: TestClient[Litestar], seeded: Catalog, acme: Tenant
 ) -> None:
     response = api.get(f"/v1/people/{seeded.people['jane']}", headers=acme.headers)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body == {
-        "data": jane(seeded, body["data"]["updated_at"]),
-        "meta": {"request_id": response.headers["x-request-id"]},
-    }
+    assert body["data"] == jane(seeded, body["data"]["updated_at"])
     assert body["data"]["updated_at"].endswith("Z")
-    assert_nothing_billed(acme)
-    assert usage_events(acme.database_url, acme.org_id) == []
+    assert_charged_one_lookup(acme, "people.enrich", response)
 
 
-def test_a_company_is_looked_up_by_id_for_free(
+def test_a_company_looked_up_by_id_is_billed_as_an_enrichment(
     api: TestClient[Litestar], seeded: Catalog, acme: Tenant
 ) -> None:
     response = api.get(f"/v1/companies/{seeded.companies['acme']}", headers=acme.headers)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body == {
-        "data": acme_company(seeded, body["data"]["updated_at"]),
-        "meta": {"request_id": response.headers["x-request-id"]},
-    }
-    assert_nothing_billed(acme)
+    assert body["data"] == acme_company(seeded, body["data"]["updated_at"])
+    assert_charged_one_lookup(acme, "companies.enrich", response)
 
 
 def test_unknown_and_suppressed_ids_are_not_found(
@@ -153,7 +161,12 @@ def test_unknown_and_suppressed_ids_are_not_found(
         f"/v1/companies/{seeded.people['jane']}",
     ):
         assert_error(api.get(path, headers=acme.headers), 404, "not_found", param="id")
-    assert_nothing_billed(acme)
+    assert assert_ledger_consistent(acme.database_url, acme.org_id) == (BALANCE, 0)
+    billed = [e for e in entries(acme.database_url, acme.org_id) if e["kind"] != "grant"]
+    assert {e["kind"] for e in billed} == {"reserve", "release"}  # held, then freed in full
+    assert {(e["units"], e["charged"]) for e in usage_events(acme.database_url, acme.org_id)} == {
+        (0, 0)
+    }
 
 
 def test_each_route_needs_its_read_scope(
@@ -170,7 +183,7 @@ def test_each_route_needs_its_read_scope(
         assert_error(response, 403, "insufficient_scope")
     found = api.get(f"/v1/companies/{seeded.companies['acme']}", headers=companies_only)
     assert found.status_code == 200, found.text
-    assert_nothing_billed(acme)
+    assert_charged_one_lookup(acme, "companies.enrich", found)
 
 
 # POST /v1/people/enrich: every identifier ---------------------------------------------------

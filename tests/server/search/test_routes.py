@@ -493,7 +493,9 @@ def test_a_preview_takes_no_mode_or_cursor(api: TestClient[Litestar], acme: Tena
 # GET /v1/openings/{id} --------------------------------------------------------------------
 
 
-def test_an_opening_is_looked_up_by_id_for_free(api: TestClient[Litestar], acme: Tenant) -> None:
+def test_an_opening_looked_up_by_id_is_billed_as_one_search_result(
+    api: TestClient[Litestar], acme: Tenant
+) -> None:
     response = api.get("/v1/openings/op_03data", headers=acme.headers)
     assert response.status_code == 200, response.text
     assert response.json() == {
@@ -516,11 +518,13 @@ def test_an_opening_is_looked_up_by_id_for_free(api: TestClient[Litestar], acme:
             "synthetic": False,
             "updated_at": stamp(NOW),
         },
-        "meta": {"request_id": response.headers["x-request-id"]},
+        "meta": {"request_id": response.headers["x-request-id"], "credits_charged": 0.02},
     }
-    assert_nothing_billed(acme)
+    assert response.headers["x-ratelimit-limit"] == "120"
+    assert assert_ledger_consistent(acme.database_url, acme.org_id) == (BALANCE - 20, 0)
 
 
 def test_an_unknown_opening_is_not_found(api: TestClient[Litestar], acme: Tenant) -> None:
     response = api.get("/v1/openings/op_missing", headers=acme.headers)
     assert_error(response, 404, "not_found", param="id")
+    assert assert_ledger_consistent(acme.database_url, acme.org_id) == (BALANCE, 0)

@@ -30,32 +30,50 @@ from leadbase.server.catalog.enrich import (
 )
 from leadbase.server.catalog.schemas import CompanyOut, PersonOut
 from leadbase.server.envelope import Envelope
-from leadbase.server.pipeline import Outcome, envelope, operation, run
+from leadbase.server.pipeline import Outcome, operation, run
 
 _PEOPLE = "people.enrich"
 _COMPANIES = "companies.enrich"
 
 
-@get("/v1/people/{person_id:str}", opt=operation(scope="people:read"), tags=["people"])
+# A lookup by id is an enrichment by the strongest key there is: it delivers the same
+# record, so it is billed and limited as one (POST /v1/companies/enrich takes company_id).
+
+
+@get(
+    "/v1/people/{person_id:str}",
+    opt=operation(scope="people:read", metered=_PEOPLE, response=Envelope[PersonOut]),
+    tags=["people"],
+)
 async def get_person(
-    request: Request[Any, Any, Any],
-    principal: NamedDependency[Principal],
-    session: NamedDependency[AsyncSession],
-    person_id: FromPath[str],
-) -> Envelope[PersonOut]:
-    """One person by id; free. 404 not_found for an unknown (or suppressed) id."""
-    return envelope(request, await catalog.get_person(session, person_id=person_id))
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[str]
+) -> Response[bytes]:
+    """One person by id, billed as a people enrichment (1 credit); 404 not_found (free) for
+    an unknown or suppressed id."""
+
+    async def perform(session: AsyncSession) -> Outcome[PersonOut]:
+        return Outcome(data=await catalog.get_person(session, person_id=person_id), units=1)
+
+    return await run(request, principal, perform=perform, max_units=1)
 
 
-@get("/v1/companies/{company_id:str}", opt=operation(scope="companies:read"), tags=["companies"])
+@get(
+    "/v1/companies/{company_id:str}",
+    opt=operation(scope="companies:read", metered=_COMPANIES, response=Envelope[CompanyOut]),
+    tags=["companies"],
+)
 async def get_company(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
-    session: NamedDependency[AsyncSession],
     company_id: FromPath[str],
-) -> Envelope[CompanyOut]:
-    """One company by id; free. 404 not_found for an unknown id."""
-    return envelope(request, await catalog.get_company(session, company_id=company_id))
+) -> Response[bytes]:
+    """One company by id, billed as a company enrichment (1 credit); 404 not_found (free)
+    for an unknown id."""
+
+    async def perform(session: AsyncSession) -> Outcome[CompanyOut]:
+        return Outcome(data=await catalog.get_company(session, company_id=company_id), units=1)
+
+    return await run(request, principal, perform=perform, max_units=1)
 
 
 @post(

@@ -24,7 +24,7 @@ from leadbase.server.body import parse_body
 from leadbase.server.catalog import service as catalog
 from leadbase.server.catalog.schemas import CompanyOut, OpeningOut, PersonOut
 from leadbase.server.envelope import Envelope
-from leadbase.server.pipeline import Outcome, envelope, operation, run
+from leadbase.server.pipeline import Outcome, operation, run
 from leadbase.server.search import service as search
 from leadbase.server.search.filters import Kind
 from leadbase.server.search.schemas import (
@@ -216,15 +216,23 @@ async def preview_people(
     return await run(request, principal, perform=perform, max_units=query.limit)
 
 
-@get("/v1/openings/{opening_id:str}", opt=operation(scope=_SCOPE), tags=["search"])
+@get(
+    "/v1/openings/{opening_id:str}",
+    opt=operation(scope=_SCOPE, metered="search.openings", response=Envelope[OpeningOut]),
+    tags=["search"],
+)
 async def get_opening(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
-    session: NamedDependency[AsyncSession],
     opening_id: FromPath[str],
-) -> Envelope[OpeningOut]:
-    """One job opening by id; free (its id came from a billed search). 404 not_found."""
-    return envelope(request, await catalog.get_opening(session, opening_id=opening_id))
+) -> Response[bytes]:
+    """One job opening by id, billed as one result of an openings search; 404 not_found
+    (free) for an unknown id."""
+
+    async def perform(session: AsyncSession) -> Outcome[OpeningOut]:
+        return Outcome(data=await catalog.get_opening(session, opening_id=opening_id), units=1)
+
+    return await run(request, principal, perform=perform, max_units=1)
 
 
 ROUTES = [
