@@ -71,6 +71,16 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+def fits_utc(moment: dt.datetime) -> bool:
+    """Whether an aware datetime has a UTC equivalent (9999-12-31T23:00:00-05:00 has none):
+    what a UTC column can store."""
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        return False
+    return True
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

@@ -175,6 +175,10 @@ def test_an_unknown_scope_is_an_invalid_parameter(
             {"expires_at": "Expected `datetime` with a timezone component"},
         ),
         (
+            {"name": "ci", "expires_at": "9999-12-31T23:59:59-05:00"},
+            {"expires_at": "out of range once converted to UTC"},
+        ),
+        (
             {"name": "", "requires_customer": "yes"},
             {
                 "name": "Expected `str` of length >= 1",
@@ -191,6 +195,7 @@ def test_an_unknown_scope_is_an_invalid_parameter(
         "unknown field",
         "expires_at not a time",
         "expires_at without offset",
+        "expires_at past the calendar in UTC",
         "two fields",
     ],
 )

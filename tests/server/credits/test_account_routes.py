@@ -372,3 +372,24 @@ def test_a_usage_date_that_is_not_a_date_is_400(
         param=name,
         details={name: "Invalid RFC3339 encoded date"},
     )
+
+
+def test_usage_until_the_last_day_of_the_calendar_is_400(
+    api: TestClient[Litestar], acme: Tenant
+) -> None:
+    assert_error(
+        api.get("/v1/account/usage", params={"until": "9999-12-31"}, headers=acme.headers),
+        400,
+        "invalid_parameter",
+        param="until",
+        details={"until": "must be before 9999-12-31"},
+    )
+
+
+@pytest.mark.parametrize("until", ["0001-01-01", "0001-01-15", "9999-12-30"])
+def test_usage_at_the_edges_of_the_calendar_is_empty(
+    api: TestClient[Litestar], acme: Tenant, until: str
+) -> None:
+    response = api.get("/v1/account/usage", params={"until": until}, headers=acme.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"] == []

@@ -358,12 +358,31 @@ def test_realtime_has_no_live_source_yet_and_charges_nothing(
             },
             id="nul_character",
         ),
+        pytest.param(
+            {"filters": {"updated_since": "9999-12-31T23:59:59-05:00"}},
+            {"filters": "updated_since is out of range once converted to UTC"},
+            id="since_past_the_calendar",
+        ),
     ],
 )
 def test_invalid_filters_are_named_and_free(
     api: TestClient[Litestar], acme: Tenant, body: dict[str, Any], details: dict[str, str]
 ) -> None:
     assert_error(post(api, acme, PEOPLE, body), 400, "invalid_parameter", details=details)
+    assert_nothing_billed(acme)
+
+
+@pytest.mark.parametrize("path", [OPENINGS, f"{OPENINGS}/count"])
+def test_openings_posted_since_a_moment_past_the_calendar_in_utc_is_400(
+    api: TestClient[Litestar], acme: Tenant, path: str
+) -> None:
+    body = {"filters": {"posted_since": "0001-01-01T00:00:00+14:00"}}
+    assert_error(
+        post(api, acme, path, body),
+        400,
+        "invalid_parameter",
+        details={"filters": "posted_since is out of range once converted to UTC"},
+    )
     assert_nothing_billed(acme)
 
 

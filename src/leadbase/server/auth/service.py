@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.auth.keys import SCOPES, generate_secret, hash_secret, visible_prefix
 from leadbase.server.auth.models import ApiKey
-from leadbase.server.db import utcnow
+from leadbase.server.db import fits_utc, utcnow
 from leadbase.server.errors import InsufficientScope, InvalidParameter, NotFound
 from leadbase.server.ids import new_id
 from leadbase.server.tenancy.models import Organization
@@ -76,6 +76,12 @@ async def create(
     expires_at: dt.datetime | None = None,
 ) -> CreatedKey:
     checked = check_scopes(scopes)
+    if expires_at is not None and not fits_utc(expires_at):
+        raise InvalidParameter(
+            "expires_at is out of range once converted to UTC.",
+            param="expires_at",
+            details={"expires_at": "out of range once converted to UTC"},
+        )
     if expires_at is not None and expires_at <= utcnow():
         raise InvalidParameter(
             "expires_at must be in the future.",

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from leadbase.server.catalog.schemas import CompanySummary, LocationOut
+from leadbase.server.db import fits_utc
 
 Mode = Literal["database", "realtime"]
 ModeField = Annotated[
@@ -79,6 +80,13 @@ CountryCode = Annotated[
     str, msgspec.Meta(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code.")
 ]
 Since = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+
+
+def _check_since(name: str, since: dt.datetime | None) -> None:
+    if since is not None and not fits_utc(since):
+        raise ValueError(f"{name} is out of range once converted to UTC")
+
+
 Year = Annotated[int, msgspec.Meta(ge=1000, le=9999)]
 
 
@@ -150,6 +158,9 @@ class PeopleFilters(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, om
     keywords: Keywords | None = None
     updated_since: Since | None = None
 
+    def __post_init__(self) -> None:
+        _check_since("updated_since", self.updated_since)
+
 
 class CompanyFilters(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     # Any of these names, each matched like a title (every word, as a word prefix).
@@ -176,6 +187,9 @@ class OpeningFilters(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, o
     departments: DepartmentList | None = None
     # Matched against the title and the company's name.
     keywords: Keywords | None = None
+
+    def __post_init__(self) -> None:
+        _check_since("posted_since", self.posted_since)
 
 
 Filters = PeopleFilters | CompanyFilters | OpeningFilters

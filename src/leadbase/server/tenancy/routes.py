@@ -127,7 +127,14 @@ async def get_usage(
 ) -> Envelope[list[UsageLine]]:
     """Calls, billable units and credits spent, by operation and day."""
     last = until or dt.datetime.now(dt.UTC).date()
-    first = since or last - dt.timedelta(days=29)
+    if last == dt.date.max:  # its end, the next midnight, is past the calendar
+        raise InvalidParameter(
+            f"until must be before {dt.date.max.isoformat()}.",
+            param="until",
+            details={"until": f"must be before {dt.date.max.isoformat()}"},
+        )
+    # 30 days up to ``last``, or fewer where the calendar begins.
+    first = since or last - dt.timedelta(days=min(29, last.toordinal() - 1))
     if first > last or (last - first).days >= _MAX_USAGE_DAYS:
         raise InvalidParameter(
             f"since must not be after until, and the range at most {_MAX_USAGE_DAYS} days.",
