@@ -185,8 +185,10 @@ def test_a_whitespace_body_is_payload_is_empty(
             b'{"name": "\xff"}',
             "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
         ),
+        (b'{"name": "x", "tags": ' + b"[" * 5000 + b"]" * 5000 + b"}", "JSON is nested too deeply"),
+        (b'{"name": 7, "tags": ' + b"[" * 5000 + b"]" * 5000 + b"}", "JSON is nested too deeply"),
     ],
-    ids=["truncated", "not-json", "invalid-utf8"],
+    ids=["truncated", "not-json", "invalid-utf8", "nested-too-deeply", "invalid-then-nested"],
 )
 def test_a_body_that_is_not_json_is_malformed_json(
     client: TestClient[Litestar], tenant: Tenant, body: bytes, problem: str

@@ -51,12 +51,12 @@ def decode_struct(body: bytes, schema: type[S]) -> S:
         return msgspec.json.decode(body, type=schema)
     except msgspec.ValidationError:
         pass
-    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+    except _UNREADABLE as exc:
         raise _malformed(exc) from None
     # The typed decode stops at the first invalid field, before any later syntax error.
     try:
         raw = msgspec.json.decode(body)
-    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+    except _UNREADABLE as exc:
         raise _malformed(exc) from None
     if not isinstance(raw, dict):
         raise InvalidParameter(
@@ -65,9 +65,14 @@ def decode_struct(body: bytes, schema: type[S]) -> S:
     raise invalid_fields(raw, schema)
 
 
+# msgspec raises UnicodeDecodeError, not DecodeError, for invalid UTF-8 inside a string, and
+# RecursionError for arrays or objects nested deeper than it follows (about a thousand).
+_UNREADABLE = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
+
+
 def _malformed(exc: Exception) -> MalformedJson:
-    # msgspec raises UnicodeDecodeError, not DecodeError, for invalid UTF-8 inside a string.
-    return MalformedJson(f"The request body is not valid JSON: {exc}.", details={"body": str(exc)})
+    reason = "JSON is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+    return MalformedJson(f"The request body is not valid JSON: {reason}.", details={"body": reason})
 
 
 def invalid_fields(raw: dict[str, Any], schema: type[msgspec.Struct]) -> InvalidParameter:
