@@ -197,6 +197,9 @@ def _breaks_unstated_rule(case: Any) -> bool:
     query = case.query or {}
     body = case.body if isinstance(case.body, dict) else {}
     label = case.operation.label
+    if _holds_nul((case.path_parameters, query, case.body)):
+        # No text anywhere may hold a NUL character (PostgreSQL text cannot).
+        return True
     if query.get("cursor") is not None:
         # Opaque: any string is schema-valid, only a cursor this server issued is accepted.
         return True
@@ -237,6 +240,14 @@ def _breaks_unstated_rule(case: Any) -> bool:
         ]
         return len(refs) != len(set(refs))
     return False
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    return isinstance(value, list | tuple) and any(_holds_nul(item) for item in value)
 
 
 def _is_bulk(case: Any) -> bool:

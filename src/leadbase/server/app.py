@@ -16,6 +16,7 @@ from litestar.types import Message, Scope
 from leadbase.server import db
 from leadbase.server.auth.authenticate import Authenticator
 from leadbase.server.auth.routes import ROUTES as API_KEY_ROUTES
+from leadbase.server.body import refuse_nul_characters
 from leadbase.server.catalog import bulk as bulk_load
 from leadbase.server.catalog.admin_routes import ROUTES as CATALOG_ADMIN_ROUTES
 from leadbase.server.catalog.routes import ROUTES as CATALOG_ROUTES
@@ -96,6 +97,7 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=openapi_config(_version()),
         request_max_body_size=settings.max_body_bytes,
         lifespan=[lifespan],
+        before_request=refuse_nul_characters,
         before_send=[_allow_every_method],
         logging_config=None,
         debug=False,

@@ -1,7 +1,12 @@
-"""Request bodies: content type, emptiness, JSON syntax, then every invalid field at once.
+"""Request bodies: content type, emptiness, JSON syntax, then every invalid field at once;
+and no NUL character anywhere a request carries text.
 
 msgspec stops at the first invalid field; API.md wants them all in ``details``, so a body
 that fails the fast typed decode is decoded again untyped and checked field by field.
+
+PostgreSQL text cannot hold NUL (U+0000) and no value of this API needs one: a path,
+query or body that carries one is refused up front, alike on both backends, instead of
+failing in the database half way through a call.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ S = TypeVar("S", bound=msgspec.Struct)
 
 _JSON_MEDIA_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json$")
 _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+# JSON's escape for NUL: "\u0000" after an even number of backslashes ("\\u0000" is a
+# backslash then "u0000").
+_ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_NO_NUL = "must not contain the NUL character (U+0000)"
 
 
 async def parse_body(request: Request[Any, Any, Any], schema: type[S]) -> S:
@@ -46,13 +55,30 @@ def check_json_content_type(content_type: str | None) -> None:
         )
 
 
+async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
+    """400 invalid_parameter for a path or query parameter holding a NUL character (the
+    application's before-request hook; async, or Litestar runs it in a worker thread)."""
+    named = [*request.path_params.items(), *request.query_params.multi_items()]
+    found = {name: _NO_NUL for name, value in named if isinstance(value, str) and "\x00" in value}
+    if found:
+        raise InvalidParameter(
+            f"{', '.join(found)} {_NO_NUL}.", param=next(iter(found)), details=found
+        )
+
+
 def decode_struct(body: bytes, schema: type[S]) -> S:
     try:
-        return msgspec.json.decode(body, type=schema)
+        decoded = msgspec.json.decode(body, type=schema)
     except msgspec.ValidationError:
         pass
     except _UNREADABLE as exc:
         raise _malformed(exc) from None
+    else:
+        if b"\\u0000" in body and _ESCAPED_NUL.search(body):
+            raise InvalidParameter(
+                f"Text in the request body {_NO_NUL}.", details={"body": f"text {_NO_NUL}"}
+            )
+        return decoded
     # The typed decode stops at the first invalid field, before any later syntax error.
     try:
         raw = msgspec.json.decode(body)
