@@ -135,7 +135,8 @@ def combine(answers: Iterable[BulkAnswer[R]]) -> BulkResult[R]:
         for name in totals:
             totals[name] += getattr(answer.summary, name)
         meta = answer.meta or Meta()
-        credits += meta.credits_charged or 0.0
+        if not meta.replayed:  # a replay shows what its first call charged, once
+            credits += meta.credits_charged or 0.0
         if meta.request_id:
             request_ids.append(meta.request_id)
     return BulkResult(

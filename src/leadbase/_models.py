@@ -305,7 +305,7 @@ class BulkResult(Generic[R]):
 
     summary: BulkSummary
     results: tuple[R, ...]
-    # Added up over the calls made.
+    # Added up over the calls made; a chunk replayed under its Idempotency-Key adds nothing.
     credits_charged: float
     request_ids: tuple[str, ...]
 

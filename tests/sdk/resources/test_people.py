@@ -90,6 +90,7 @@ def test_enrich_many_with_a_key_replays_instead_of_billing_twice(
     again = api.people.enrich_many(rows, chunk_size=2, idempotency_key="batch-1")
     assert first.credits_charged == 6.0
     assert [row.status for row in again.results] == ["matched"] * 6
+    assert again.credits_charged == 0.0  # every chunk was a replay
     assert api.account.get().credits.balance == 94.0
 
 
