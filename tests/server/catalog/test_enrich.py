@@ -185,22 +185,43 @@ def test_a_company_without_a_name_names_the_missing_name() -> None:
 
 
 @pytest.mark.parametrize(
-    ("identifiers", "missing"),
+    ("identifiers", "missing", "gap"),
     [
-        (PersonIdentifiers(first_name="Jane", company_name="Example"), "last_name"),
-        (PersonIdentifiers(last_name="Doe", company_name="Example"), "first_name"),
-        (PersonIdentifiers(full_name="Madonna", company_name="Example"), "full_name"),
+        (PersonIdentifiers(first_name="Jane", company_name="Example"), "last_name", "is missing"),
+        (PersonIdentifiers(last_name="Doe", company_name="Example"), "first_name", "is missing"),
+        (
+            PersonIdentifiers(full_name="Madonna", company_name="Example"),
+            "full_name",
+            "needs a first and a last name",
+        ),
     ],
 )
-def test_half_a_name_names_the_other_half(identifiers: PersonIdentifiers, missing: str) -> None:
+def test_half_a_name_names_the_other_half(
+    identifiers: PersonIdentifiers, missing: str, gap: str
+) -> None:
     error = raises(AtLeastOneRequired, enrich.person_query, identifiers)
     assert error.param == missing
     assert list(error.details or {}) == [missing]
+    assert error.message == f"A name matches only with a company: {missing} {gap}."
 
 
 def test_half_a_name_and_no_company_names_both_gaps() -> None:
-    error = raises(AtLeastOneRequired, enrich.person_query, PersonIdentifiers(first_name="Jane"))
+    error = raises(AtLeastOneRequired, enrich.person_query, PersonIdentifiers(first_name="Pete"))
+    assert error.message == (
+        "A name matches only with a company: last_name is missing and the company is missing"
+        " (company_domain or company_name)."
+    )
     assert list(error.details or {}) == ["last_name", "company_domain", "company_name"]
+
+
+def test_a_bad_linkedin_url_is_the_param_of_its_own_code() -> None:
+    error = raises(
+        InvalidLinkedinUrl,
+        enrich.person_query,
+        PersonIdentifiers(email="bad", linkedin_url="https://x.com/a"),
+    )
+    assert error.param == "linkedin_url"
+    assert set(error.details or {}) == {"email", "linkedin_url"}
 
 
 # Companies: exactly one identifier --------------------------------------------------------

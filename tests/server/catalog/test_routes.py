@@ -363,7 +363,8 @@ def test_a_name_without_a_company_says_the_company_is_missing(
         },
     )
     assert error["message"] == (
-        "A name matches only with a company: missing company_domain or company_name."
+        "A name matches only with a company: the company is missing"
+        " (company_domain or company_name)."
     )
 
 

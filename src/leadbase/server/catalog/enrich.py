@@ -246,8 +246,9 @@ def person_query(identifiers: PersonIdentifiers) -> match.PersonQuery:
     errors.update(name_errors)
     if errors:
         # The LinkedIn URL's own code wins; details still name every invalid field.
-        error_type = InvalidLinkedinUrl if "linkedin_url" in errors else InvalidParameter
-        raise error_type(_summary(errors), param=next(iter(errors)), details=errors)
+        if "linkedin_url" in errors:
+            raise InvalidLinkedinUrl(_summary(errors), param="linkedin_url", details=errors)
+        raise InvalidParameter(_summary(errors), param=next(iter(errors)), details=errors)
     company_given = company_domain is not None or company_name_key is not None
     if email is None and linkedin_slug is None and phone is None:
         if name is None or not company_given:
@@ -333,20 +334,27 @@ def _missing_identifiers(
             },
         )
     missing: dict[str, str] = {}
+    # What the message says of each gap, in words a caller can act on.
+    gaps: list[str] = []
     if not name_usable:
         if full is not None:
             missing["full_name"] = "needs a first and a last name to match with a company"
+            gaps.append("full_name needs a first and a last name")
         elif first is not None:
             missing["last_name"] = "required with first_name to match by name"
+            gaps.append("last_name is missing")
         elif last is not None:
             missing["first_name"] = "required with last_name to match by name"
+            gaps.append("first_name is missing")
         else:
             missing["full_name"] = "or first_name and last_name: the name to match at the company"
+            gaps.append("the name is missing (full_name, or first_name and last_name)")
     if not company_given:
         missing["company_domain"] = "or company_name: the company to match the name at"
         missing["company_name"] = "or company_domain: the company to match the name at"
+        gaps.append("the company is missing (company_domain or company_name)")
     return AtLeastOneRequired(
-        f"A name matches only with a company: missing {' or '.join(missing)}.",
+        f"A name matches only with a company: {' and '.join(gaps)}.",
         param=next(iter(missing)),
         details=missing,
     )
