@@ -432,3 +432,16 @@ def test_a_grant_to_an_unknown_organization_is_not_found(database_url: str) -> N
         database_url,
     )
     assert_failed(result, "not_found")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 201], ids=["empty", "blank", "too-long"])
+def test_an_organization_name_without_1_to_200_characters_fails_and_creates_nothing(
+    database_url: str, name: str
+) -> None:
+    result = invoke("admin", "org", "create", name, "--database-url", database_url)
+    assert_failed(result, "invalid_parameter")
+    assert invoke_json("admin", "org", "list", "--database-url", database_url) == []
+
+
+def test_an_organization_name_is_kept_without_its_surrounding_spaces(database_url: str) -> None:
+    assert _create_org(database_url, "  Acme  ")["name"] == "Acme"

@@ -9,6 +9,8 @@ from leadbase.server.errors import InvalidParameter, NotFound
 from leadbase.server.ids import new_id
 from leadbase.server.tenancy.models import Organization
 
+_MAX_NAME = 200  # the column's length
+
 
 async def create(
     session: AsyncSession,
@@ -18,6 +20,13 @@ async def create(
     parent_id: str | None = None,
     demo: bool = False,
 ) -> Organization:
+    name = name.strip()
+    if not 1 <= len(name) <= _MAX_NAME:
+        raise InvalidParameter(
+            f"An organization's name needs 1 to {_MAX_NAME} characters besides spaces.",
+            param="name",
+            details={"name": f"must hold 1 to {_MAX_NAME} characters besides spaces"},
+        )
     if parent_id is not None:
         parent = await session.get(Organization, parent_id)
         if parent is None:
