@@ -35,6 +35,10 @@ class Range(msgspec.Struct, forbid_unknown_fields=True):
             raise ValueError("low must not exceed high")
 
 
+class Bounded(msgspec.Struct, forbid_unknown_fields=True):
+    bounds: Range | None = None
+
+
 # Unit: content type ----------------------------------------------------------------------
 
 
@@ -105,10 +109,33 @@ def test_a_missing_required_field_is_named() -> None:
     assert raised.value.message == "name: this field is required"
 
 
-def test_a_nested_error_is_anchored_on_its_field() -> None:
+def test_a_nested_error_is_keyed_by_its_path() -> None:
     with pytest.raises(InvalidParameter) as raised:
         decode_struct(b'{"name": "Ada", "address": {"city": 7}}', Contact)
-    assert raised.value.details == {"address": "Expected `str`, got `int` (at address.city)"}
+    assert raised.value.details == {"address.city": "Expected `str`, got `int`"}
+
+
+def test_every_invalid_field_of_a_nested_object_is_in_details() -> None:
+    body = b'{"name": "", "address": {"city": 7, "planet": "Mars"}}'
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(body, Contact)
+    assert raised.value.details == {
+        "name": "Expected `str` of length >= 1",
+        "address.planet": "unknown field",
+        "address.city": "Expected `str`, got `int`",
+    }
+
+
+def test_a_rule_across_a_nested_objects_fields_is_reported_on_that_object() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"bounds": {"low": 5, "high": 1}}', Bounded)
+    assert raised.value.details == {"bounds": "low must not exceed high"}
+
+
+def test_a_list_of_objects_is_reported_on_the_list_with_the_item_path() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"name": "Ada", "tags": ["a", 7]}', Contact)
+    assert raised.value.details == {"tags": "Expected `str`, got `int` (at tags[1])"}
 
 
 def test_a_rule_across_fields_is_reported_on_the_body() -> None:

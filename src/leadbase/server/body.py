@@ -12,7 +12,8 @@ failing in the database half way through a call.
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import msgspec
 from litestar import Request
@@ -102,21 +103,10 @@ def _malformed(exc: Exception) -> MalformedJson:
 
 
 def invalid_fields(raw: dict[str, Any], schema: type[msgspec.Struct]) -> InvalidParameter:
-    """One error naming every invalid field of ``raw`` against ``schema``."""
-    fields = {field.encode_name: field for field in msgspec.structs.fields(schema)}
+    """One error naming every invalid field of ``raw`` against ``schema``, nested objects'
+    fields by their dotted path (``filters.seniorities``)."""
     errors: dict[str, str] = {}
-    for name in raw:
-        if name not in fields:
-            errors[name] = "unknown field"
-    for name, field in fields.items():
-        if name not in raw:
-            if field.required:
-                errors[name] = "this field is required"
-            continue
-        try:
-            msgspec.json.decode(msgspec.json.encode(raw[name]), type=field.type)
-        except msgspec.ValidationError as exc:
-            errors[name] = _field_message(name, exc)
+    _collect_invalid(raw, schema, prefix="", errors=errors)
     if not errors:
         # Every field is fine alone: a rule across fields (__post_init__) failed.
         try:
@@ -128,6 +118,42 @@ def invalid_fields(raw: dict[str, Any], schema: type[msgspec.Struct]) -> Invalid
             errors["body"] = "a key appears more than once with an invalid value"
     first = next(iter(errors))
     return InvalidParameter(_summary(errors), param=first, details=errors)
+
+
+def _collect_invalid(
+    raw: dict[str, Any], schema: type[msgspec.Struct], *, prefix: str, errors: dict[str, str]
+) -> None:
+    fields = {field.encode_name: field for field in msgspec.structs.fields(schema)}
+    for name in raw:
+        if name not in fields:
+            errors[f"{prefix}{name}"] = "unknown field"
+    for name, field in fields.items():
+        path = f"{prefix}{name}"
+        if name not in raw:
+            if field.required:
+                errors[path] = "this field is required"
+            continue
+        try:
+            msgspec.json.decode(msgspec.json.encode(raw[name]), type=field.type)
+        except msgspec.ValidationError as exc:
+            nested = _struct_of(field.type)
+            found = len(errors)
+            if nested is not None and isinstance(raw[name], dict):
+                _collect_invalid(raw[name], nested, prefix=f"{path}.", errors=errors)
+            if len(errors) == found:  # not an object's fields, or a rule across them
+                errors[path] = _field_message(path, exc)
+
+
+def _struct_of(annotation: Any) -> type[msgspec.Struct] | None:
+    """The Struct a field holds (``Filters``, ``Filters | None``), if it holds one."""
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        return annotation
+    if get_origin(annotation) is Annotated:
+        return _struct_of(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        structs = [found for member in get_args(annotation) if (found := _struct_of(member))]
+        return structs[0] if len(structs) == 1 else None
+    return None
 
 
 def _field_message(name: str, exc: msgspec.ValidationError) -> str:

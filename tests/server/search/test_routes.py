@@ -329,17 +329,23 @@ def test_realtime_has_no_live_source_yet_and_charges_nothing(
     [
         pytest.param(
             {"filters": {"founded_from": 2000}},
-            {"filters": "Object contains unknown field `founded_from`"},
+            {"filters.founded_from": "unknown field"},
             id="another_kinds_filter",
         ),
         pytest.param(
-            {"filters": {"seniorities": ["ceo"]}},
-            {"filters": "Invalid enum value 'ceo' (at filters.seniorities[0])"},
-            id="unknown_seniority",
+            {"filters": {"seniorities": ["ceo"], "departments": ["x"]}},
+            {
+                "filters.seniorities": "Invalid enum value 'ceo' (at filters.seniorities[0])",
+                "filters.departments": "Invalid enum value 'x' (at filters.departments[0])",
+            },
+            id="unknown_seniority_and_department",
         ),
         pytest.param(
             {"filters": {"locations": [{}]}},
-            {"filters": "a location needs a country, a region or a city (at filters.locations[0])"},
+            {
+                "filters.locations": "a location needs a country, a region or a city"
+                " (at filters.locations[0])"
+            },
             id="empty_location",
         ),
         pytest.param(
@@ -353,7 +359,7 @@ def test_realtime_has_no_live_source_yet_and_charges_nothing(
         pytest.param(
             {"filters": {"locations": [{"city": "Ber\u0000lin"}]}},
             {
-                "filters": "Expected `str` matching regex '^[^\\\\x00]*$'"
+                "filters.locations": "Expected `str` matching regex '^[^\\\\x00]*$'"
                 " (at filters.locations[0].city)"
             },
             id="nul_character",
