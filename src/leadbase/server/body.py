@@ -116,8 +116,7 @@ def invalid_fields(raw: dict[str, Any], schema: type[msgspec.Struct]) -> Invalid
         else:
             # Only the typed decode saw it: a repeated key whose earlier value was invalid.
             errors["body"] = "a key appears more than once with an invalid value"
-    first = next(iter(errors))
-    return InvalidParameter(_summary(errors), param=first, details=errors)
+    return InvalidParameter.of_fields(errors)
 
 
 def _collect_invalid(
@@ -164,10 +163,3 @@ def _field_message(name: str, exc: msgspec.ValidationError) -> str:
     # msgspec reports paths from the field's own root; re-anchor them on the field.
     message = text[: match.start()]
     return f"{message} (at {name}{match.group('path')})" if match.group("path") else message
-
-
-def _summary(errors: dict[str, str]) -> str:
-    if len(errors) == 1:
-        name, problem = next(iter(errors.items()))
-        return f"{name}: {problem}"
-    return f"{len(errors)} fields are invalid: {', '.join(errors)}"

@@ -8,7 +8,7 @@ Every concrete class carries a stable ``code``; together they are the catalog se
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 ErrorDetails = Mapping[str, Any] | None
 
@@ -62,6 +62,17 @@ def error_for_code(code: str) -> type[LeadbaseError]:
 class InvalidRequest(LeadbaseError):
     status = 400
     type = "invalid_request_error"
+
+    @classmethod
+    def of_fields(cls, errors: Mapping[str, str], *, param: str | None = None) -> Self:
+        """One error naming every invalid field (``{field: problem}``, two or more read as
+        "3 fields are invalid: ..."); ``param`` is the first field unless given."""
+        if len(errors) == 1:
+            name, problem = next(iter(errors.items()))
+            message = f"{name}: {problem}"
+        else:
+            message = f"{len(errors)} fields are invalid: {', '.join(errors)}"
+        return cls(message, param=param or next(iter(errors)), details=errors)
 
 
 class InvalidParameter(InvalidRequest):

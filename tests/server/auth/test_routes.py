@@ -226,6 +226,17 @@ def test_an_expiry_in_the_past_is_an_invalid_parameter(
     )
 
 
+def test_unknown_scopes_and_a_past_expiry_are_named_together(
+    client: TestClient[Litestar], tenant: Tenant
+) -> None:
+    body = {"name": "ci", "scopes": ["bogus"], "expires_at": "2020-01-01T00:00:00Z"}
+    response = client.post("/v1/api-keys", json=body, headers=tenant.headers)
+    error = assert_error(response, 400, "invalid_parameter", param="scopes")
+    assert error["details"]["expires_at"] == "must be in the future"
+    assert error["details"]["scopes"].startswith("unknown: bogus; known: ")
+    assert error["message"] == "2 fields are invalid: scopes, expires_at"
+
+
 def test_an_expiry_in_the_future_is_kept(client: TestClient[Litestar], tenant: Tenant) -> None:
     expires_at = dt.datetime(2999, 1, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     created = _create(client, tenant.headers, expires_at=expires_at.isoformat())

@@ -41,8 +41,10 @@ async def create_api_key(
     An idempotent replay answers the same key with ``key: null``: the secret is never stored.
     """
     data = await parse_body(request, CreateApiKey)
-    scopes = api_keys.check_scopes(
-        data.scopes if data.scopes is not None else principal.scopes, granted=principal.scopes
+    scopes = api_keys.check_new_key(
+        data.scopes if data.scopes is not None else principal.scopes,
+        expires_at=data.expires_at,
+        granted=principal.scopes,
     )
 
     async def perform(session: AsyncSession) -> Outcome[CreatedApiKeyOut]:

@@ -11,7 +11,7 @@ from leadbase.server.auth.models import ApiKey
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 # A naive time has no single meaning; it must say its offset (Z or +hh:mm).
 AwareDateTime = Annotated[dt.datetime, msgspec.Meta(tz=True)]
-# Documented as an enum; check_scopes refuses unknown ones, naming the known ones.
+# Documented as an enum; check_new_key refuses unknown ones, naming the known ones.
 Scope = Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(SCOPES)})]
 
 

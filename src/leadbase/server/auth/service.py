@@ -44,16 +44,26 @@ class CreatedKey(msgspec.Struct, frozen=True):
     secret: str
 
 
-def check_scopes(scopes: Iterable[str], *, granted: frozenset[str] | None = None) -> list[str]:
-    """Known scopes only, and none beyond what the creating key holds itself."""
+def check_new_key(
+    scopes: Iterable[str],
+    *,
+    expires_at: dt.datetime | None = None,
+    granted: frozenset[str] | None = None,
+) -> list[str]:
+    """Known scopes, none beyond what the creating key holds itself, an expiry in the
+    future; the scopes, or one error naming every invalid field."""
     requested = list(dict.fromkeys(scopes))
+    errors: dict[str, str] = {}
     unknown = [scope for scope in requested if scope not in SCOPES]
     if unknown:
-        raise InvalidParameter(
-            f"Unknown scope(s): {', '.join(unknown)}.",
-            param="scopes",
-            details={"scopes": f"unknown: {', '.join(unknown)}; known: {', '.join(SCOPES)}"},
-        )
+        errors["scopes"] = f"unknown: {', '.join(unknown)}; known: {', '.join(SCOPES)}"
+    if expires_at is not None:
+        if not fits_utc(expires_at):
+            errors["expires_at"] = "out of range once converted to UTC"
+        elif expires_at <= utcnow():
+            errors["expires_at"] = "must be in the future"
+    if errors:
+        raise InvalidParameter.of_fields(errors)
     if granted is not None:
         beyond = [scope for scope in requested if scope not in granted]
         if beyond:
@@ -75,19 +85,7 @@ async def create(
     requires_customer: bool = False,
     expires_at: dt.datetime | None = None,
 ) -> CreatedKey:
-    checked = check_scopes(scopes)
-    if expires_at is not None and not fits_utc(expires_at):
-        raise InvalidParameter(
-            "expires_at is out of range once converted to UTC.",
-            param="expires_at",
-            details={"expires_at": "out of range once converted to UTC"},
-        )
-    if expires_at is not None and expires_at <= utcnow():
-        raise InvalidParameter(
-            "expires_at must be in the future.",
-            param="expires_at",
-            details={"expires_at": "must be in the future"},
-        )
+    checked = check_new_key(scopes, expires_at=expires_at)
     if customer_id is not None:
         await _check_customer_of(session, org_id=org_id, customer_id=customer_id)
     secret = generate_secret()

@@ -247,8 +247,8 @@ def person_query(identifiers: PersonIdentifiers) -> match.PersonQuery:
     if errors:
         # The LinkedIn URL's own code wins; details still name every invalid field.
         if "linkedin_url" in errors:
-            raise InvalidLinkedinUrl(_summary(errors), param="linkedin_url", details=errors)
-        raise InvalidParameter(_summary(errors), param=next(iter(errors)), details=errors)
+            raise InvalidLinkedinUrl.of_fields(errors, param="linkedin_url")
+        raise InvalidParameter.of_fields(errors)
     company_given = company_domain is not None or company_name_key is not None
     if email is None and linkedin_slug is None and phone is None:
         if name is None or not company_given:
@@ -416,13 +416,6 @@ def _given(value: str | None) -> str | None:
     return stripped or None
 
 
-def _summary(errors: Mapping[str, str]) -> str:
-    if len(errors) == 1:
-        name, problem = next(iter(errors.items()))
-        return f"{name}: {problem}"
-    return f"{len(errors)} fields are invalid: {', '.join(errors)}"
-
-
 # Bulk bodies ----------------------------------------------------------------------------
 
 
@@ -453,7 +446,7 @@ def bulk_rows(raw: RawBulk) -> list[dict[str, Any]]:
         else:
             first_seen[ref] = index
     if errors:
-        raise InvalidParameter(_summary(errors), param=next(iter(errors)), details=errors)
+        raise InvalidParameter.of_fields(errors)
     return rows
 
 
