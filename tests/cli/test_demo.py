@@ -166,10 +166,13 @@ def test_every_printed_curl_line_succeeds_against_the_server(
     validated = answers[4].json()
     assert validated["data"]["formats"]["e164"] == "+16502530000"
     assert validated["meta"]["credits_charged"] == 0.1
-    ledger = answers[5].json()["data"]
+    found = answers[5].json()
+    assert [person["seniority"] for person in found["data"]] == ["director"] * 3
+    assert found["meta"]["credits_charged"] == 0.15  # 0.05 a result
+    ledger = answers[6].json()["data"]
     billed = {entry["kind"] for entry in ledger if entry["operation"] == "phones.validate"}
     assert billed == {"reserve", "capture"}
-    assert "invalid_api_key" in json.dumps(answers[6].json())
+    assert "invalid_api_key" in json.dumps(answers[7].json())
 
 
 def test_printed_lines_reach_wildcard_binds_through_loopback() -> None:

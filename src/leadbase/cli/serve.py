@@ -128,6 +128,8 @@ def demo_commands(setup: DemoSetup, *, base_url: str) -> list[str]:
         f"curl -s {base_url}/v1/api-keys {auth}",
         f'curl -s -X POST {base_url}/v1/phones/validate {auth} -H "Content-Type: application/json"'
         """ -d '{"phone": "+1 650 253 0000"}'""",
+        f'curl -s -X POST {base_url}/v1/search/people {auth} -H "Content-Type: application/json"'
+        """ -d '{"filters": {"seniorities": ["director"], "keywords": "sales"}, "limit": 3}'""",
         f"curl -s {base_url}/v1/account/transactions {auth}",
         f"curl -s {base_url}/v1/errors",
     ]
