@@ -189,6 +189,9 @@ class APIRequest(Generic[T_co]):
     body: Any = None
     idempotency_key: str | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
+    # A GET that costs credits (a record by id): the server takes no key on a GET, so it is
+    # sent again only when the first attempt surely did nothing.
+    billed: bool = False
 
 
 def get(
@@ -197,8 +200,9 @@ def get(
     *,
     params: Mapping[str, Any] | None = None,
     timeout: Timeout | NotGiven = NOT_GIVEN,
+    billed: bool = False,
 ) -> APIRequest[T]:
-    return APIRequest("GET", path, parse, params=params, timeout=timeout)
+    return APIRequest("GET", path, parse, params=params, timeout=timeout, billed=billed)
 
 
 def delete(path: str, parse: Parse[T], *, timeout: Timeout | NotGiven = NOT_GIVEN) -> APIRequest[T]:
@@ -312,16 +316,27 @@ def is_retryable(error: APIError) -> bool:
     return status in (408, 429) or status >= 500
 
 
-def can_repeat(request: httpx.Request) -> bool:
-    """Sending it again cannot do the work twice: an idempotent method, or a key."""
-    return request.method in _IDEMPOTENT_METHODS or IDEMPOTENCY_HEADER in request.headers
+def can_repeat(spec: APIRequest[Any], error: APIError) -> bool:
+    """Sending it again cannot do the work twice: a key, or an idempotent method; a billed
+    GET only after an answer that did nothing (429) or a connection never made."""
+    if spec.idempotency_key is not None:
+        return True
+    if spec.method not in _IDEMPOTENT_METHODS:
+        return False
+    if not spec.billed:
+        return True
+    if isinstance(error, APIStatusError):
+        return error.status_code == 429
+    return isinstance(error.__cause__, httpx.ConnectError)
 
 
-def next_delay(options: ClientOptions, retry: int, error: APIError) -> float | None:
+def next_delay(
+    options: ClientOptions, retry: int, error: APIError, spec: APIRequest[Any]
+) -> float | None:
     """Seconds to wait before retrying after ``error``, or None to give up and raise it."""
     if retry >= options.max_retries or not is_retryable(error):
         return None
-    if error.request is None or not can_repeat(error.request):
+    if not can_repeat(spec, error):
         return None
     response = error.response if isinstance(error, APIStatusError) else None
     return options.retry.delay(retry, response)

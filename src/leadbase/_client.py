@@ -133,7 +133,7 @@ class Leadbase(_BaseClient[httpx.Client, Callable[[float], None]]):
                 if response.is_success:
                     return parse_response(response, spec)
                 error = status_error(response)
-            delay = next_delay(self._options, retry, error)
+            delay = next_delay(self._options, retry, error, spec)
             if delay is None:
                 raise error
             self._sleep(delay)
@@ -206,7 +206,7 @@ class AsyncLeadbase(_BaseClient[httpx.AsyncClient, Callable[[float], Awaitable[N
                 if response.is_success:
                     return parse_response(response, spec)
                 error = status_error(response)
-            delay = next_delay(self._options, retry, error)
+            delay = next_delay(self._options, retry, error, spec)
             if delay is None:
                 raise error
             await self._sleep(delay)

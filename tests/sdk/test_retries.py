@@ -143,6 +143,32 @@ def test_gets_are_retried_without_a_key() -> None:
     assert script.header("Idempotency-Key") == [None] * 3
 
 
+@pytest.mark.parametrize(
+    ("answer", "raised"),
+    [
+        (error(500, "internal_error"), InternalServerError),
+        (httpx.ReadTimeout("slow"), APITimeoutError),
+        (httpx.ReadError("reset"), APIConnectionError),
+    ],
+    ids=["500", "ReadTimeout", "ReadError"],
+)
+def test_a_billed_get_is_not_sent_again_after_an_attempt_that_may_have_billed(
+    answer: Answer, raised: type[Exception]
+) -> None:
+    script = scripted(answer, ok(ACCOUNT))
+    with sync_client(script) as client, pytest.raises(raised):
+        client.people.get("per_1")
+    assert len(script.requests) == 1
+
+
+def test_a_billed_get_is_sent_again_after_an_attempt_that_did_nothing() -> None:
+    script = scripted(httpx.ConnectError("refused"), error(429, "rate_limit_exceeded"), error(404))
+    with sync_client(script, max_retries=2) as client, pytest.raises(NotFoundError):
+        client.companies.get("com_1")
+    assert len(script.requests) == 3
+    assert script.header("Idempotency-Key") == [None] * 3
+
+
 def test_max_retries_zero_never_retries() -> None:
     script = scripted(error(503))
     with pytest.raises(ServiceUnavailableError):

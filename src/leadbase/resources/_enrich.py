@@ -26,7 +26,12 @@ class EnrichEndpoints(Generic[RecordT, OneT, BulkT]):
     bulk: type[BulkT]
 
     def get(self, record_id: str, timeout: Timeout | NotGiven) -> APIRequest[RecordT]:
-        return get(f"/v1/{self.kind}/{segment(record_id)}", model(self.record), timeout=timeout)
+        return get(
+            f"/v1/{self.kind}/{segment(record_id)}",
+            model(self.record),
+            timeout=timeout,
+            billed=True,
+        )
 
     def enrich(
         self,

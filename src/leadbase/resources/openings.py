@@ -8,7 +8,8 @@ from leadbase._resource import AsyncAPIResource, SyncAPIResource, model
 
 
 def _get(opening_id: str, timeout: Timeout | NotGiven) -> APIRequest[models.Opening]:
-    return get(f"/v1/openings/{segment(opening_id)}", model(models.Opening), timeout=timeout)
+    path = f"/v1/openings/{segment(opening_id)}"
+    return get(path, model(models.Opening), timeout=timeout, billed=True)
 
 
 class Openings(SyncAPIResource):

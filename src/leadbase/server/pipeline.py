@@ -260,8 +260,15 @@ async def run(
 
 
 async def _admit(call: _Call, *, max_units: int) -> idempotency.Replay | None:
-    """Steps 2-4. Any refusal rolls the whole transaction back: no key kept, no hold."""
-    key = idempotency.check_key(call.request.headers.get(idempotency.HEADER))
+    """Steps 2-4. Any refusal rolls the whole transaction back: no key kept, no hold.
+
+    Idempotency-Key applies to POST only (API.md); a billed GET ignores one.
+    """
+    key = (
+        idempotency.check_key(call.request.headers.get(idempotency.HEADER))
+        if call.request.method == "POST"
+        else None
+    )
     identity = (call.principal.key_id, call.principal.customer_id or "-")
     async with call.services.database.transaction() as session:
         if key is not None:

@@ -151,6 +151,17 @@ def test_a_company_looked_up_by_id_is_billed_as_an_enrichment(
     assert_charged_one_lookup(acme, "companies.enrich", response)
 
 
+def test_a_lookup_by_id_ignores_an_idempotency_key_which_is_for_post_only(
+    api: TestClient[Litestar], seeded: Catalog, acme: Tenant
+) -> None:
+    headers = {**acme.headers, "Idempotency-Key": "x" * 300}  # too long for a POST
+    path = f"/v1/people/{seeded.people['jane']}"
+    answers = [api.request("GET", path, headers=headers, content=b'{"a": "\xff"}') for _ in "ab"]
+    assert [answer.status_code for answer in answers] == [200, 200], answers[1].text
+    assert all("idempotent-replayed" not in answer.headers for answer in answers)
+    assert assert_ledger_consistent(acme.database_url, acme.org_id) == (BALANCE - 2 * PRICE, 0)
+
+
 def test_unknown_and_suppressed_ids_are_not_found(
     api: TestClient[Litestar], seeded: Catalog, acme: Tenant
 ) -> None:
