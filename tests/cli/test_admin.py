@@ -318,7 +318,8 @@ def test_customer_cannot_have_customers_of_its_own(database_url: str) -> None:
     assert_failed(result, "invalid_parameter")
 
 
-def test_expiry_below_one_day_is_a_usage_error(database_url: str) -> None:
+@pytest.mark.parametrize("days", ["0", "36501", "3000000"])
+def test_expiry_outside_1_to_36500_days_is_a_usage_error(database_url: str, days: str) -> None:
     result = invoke(
         "admin",
         "key",
@@ -326,7 +327,7 @@ def test_expiry_below_one_day_is_a_usage_error(database_url: str) -> None:
         "--org",
         "org_x",
         "--expires-in-days",
-        "0",
+        days,
         "--database-url",
         database_url,
     )

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import os
 import re
+import subprocess
+import sys
 import threading
 import time
 
-from leadbase.server import ids
 from leadbase.server.ids import new_id
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -83,19 +83,35 @@ def test_an_id_made_in_the_same_millisecond_is_not_its_neighbour_plus_one() -> N
     assert min(same_millisecond) > 1_000_000
 
 
-def test_a_forked_child_does_not_draw_its_parents_random_bytes() -> None:
-    new_id("per")  # the parent has random bytes buffered
-    reading, writing = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child
-        os.write(writing, str(ids._random_bits(10)).encode())
+def test_a_forked_child_draws_its_own_random_bytes_and_can_make_ids() -> None:
+    # In a fresh interpreter: a fork inside the test session would run pytest on in the
+    # child if it failed before exiting.
+    script = """
+import os
+from leadbase.server import ids
+ids.new_id("per")  # random bytes buffered, the lock used
+reading, writing = os.pipe()
+child = os.fork()
+if child == 0:
+    try:
+        grandchild = os.fork()  # the child forks in turn: its own lock is the one held
+        if grandchild == 0:
+            ids.new_id("per")
+            os._exit(0)
+        os.waitpid(grandchild, 0)
+        os.write(writing, f"{ids._random_bits(10)} {ids.new_id('per')}".encode())
+    finally:
         os._exit(0)
-    os.close(writing)
-    ours = str(ids._random_bits(10))
-    os.waitpid(child, 0)
-    theirs = os.read(reading, 64).decode()
-    os.close(reading)
-    assert theirs != ours
+os.close(writing)
+ours = str(ids._random_bits(10))
+os.waitpid(child, 0)
+theirs, made = os.read(reading, 200).decode().split()
+print("same" if theirs == ours else "different", made[:4])
+"""
+    answer = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert answer.stdout.split() == ["different", "per_"], answer.stderr
 
 
 def _value(identifier: str) -> int:

@@ -107,7 +107,9 @@ def create_key(
     ] = False,
     expires_in_days: Annotated[
         int | None,
-        typer.Option("--expires-in-days", min=1, help="Expire the key after N days."),
+        typer.Option(
+            "--expires-in-days", min=1, max=36_500, help="Expire the key after N days (1-36500)."
+        ),
     ] = None,
     as_json: JsonOption = False,
     database_url: DatabaseUrlOption = None,

@@ -35,12 +35,29 @@ def _random_bits(size: int) -> int:
     return value
 
 
-def _forget_entropy() -> None:
-    """A forked child must not step with its parent's bytes: same steps, same ids."""
+def _after_fork_in_child() -> None:
+    """A forked child must not step with its parent's bytes (same steps, same ids), and
+    gets a lock of its own: the parent's was held across the fork (see below)."""
+    global _newest_lock
     _entropy.clear()
+    _newest_lock = threading.Lock()
 
 
-os.register_at_fork(after_in_child=_forget_entropy)
+def _hold_for_fork() -> None:
+    # Held across a fork, so that no other thread is half way through new_id: its lock
+    # would stay held, in the child, by a thread that does not exist there.
+    _newest_lock.acquire()
+
+
+def _release_after_fork() -> None:
+    _newest_lock.release()
+
+
+os.register_at_fork(
+    before=_hold_for_fork,
+    after_in_parent=_release_after_fork,
+    after_in_child=_after_fork_in_child,
+)
 
 
 def new_id(prefix: str) -> str:

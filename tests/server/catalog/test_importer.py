@@ -155,6 +155,22 @@ def test_failed_rows_are_reported_with_their_spreadsheet_row_numbers(
     assert count(database_url, "people") == 3
 
 
+def test_a_row_holding_a_nul_character_is_reported_and_the_rest_imported(
+    database_url: str, tmp_path: Path
+) -> None:
+    # PostgreSQL text cannot hold NUL: it failed the whole import there and SQLite stored it.
+    body = contacts(3)
+    body[1][2] = "La\x00st"  # row 3
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
+    summary = run_import(database_url, path)
+    assert (summary.rows, summary.created, summary.failed) == (3, 2, 1)
+    lines = report(default_errors_path(path))
+    assert [(line["row"], line["column"], line["error"]) for line in lines] == [
+        ("3", "Last Name", "contains the NUL character (U+0000)")
+    ]
+    assert count(database_url, "people") == 2
+
+
 def test_a_file_that_is_not_utf8_fails_before_anything_is_written(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -211,6 +211,11 @@ def test_an_opening_needs_a_title_and_a_company() -> None:
     }
 
 
+def test_posted_at_past_the_calendar_in_utc_is_a_row_error() -> None:
+    values = {"title": "CFO", "company_name": "Acme", "posted_at": "9999-12-31T23:00:00-05:00"}
+    assert records.parse_opening(values) == {"posted_at": "out of range once converted to UTC"}
+
+
 def test_posted_at_keeps_its_offset_as_utc() -> None:
     record = records.parse_opening(
         {"title": "CFO", "company_name": "Acme", "posted_at": "2024-05-01T09:30:00+02:00"}

@@ -190,3 +190,10 @@ def test_a_malformed_linkedin_url_is_invalid_linkedin_url() -> None:
     with pytest.raises(InvalidLinkedinUrl) as raised:
         catalog.suppression_keys(linkedin_url="https://www.linkedin.com/company/acme")
     assert raised.value.details == {"linkedin_url": "expected https://www.linkedin.com/in/<slug>"}
+
+
+def test_a_malformed_linkedin_url_beside_another_bad_key_is_still_its_param() -> None:
+    with pytest.raises(InvalidLinkedinUrl) as raised:
+        catalog.suppression_keys(email="bad", linkedin_url="https://x.com/a")
+    assert raised.value.param == "linkedin_url"
+    assert set(raised.value.details or {}) == {"email", "linkedin_url"}

@@ -136,6 +136,10 @@ def parse_rows(
         values = values_of(raw)
         if not values:
             continue  # a blank line
+        # One scan of the joined row: NUL is rare, a per-field test is not cheap.
+        if "\x00" in "".join(raw) and (refused := records.holding_nul(values)):
+            failures.append((number, raw, refused))
+            continue
         result = parse(values)
         if isinstance(result, dict):
             failures.append((number, raw, result))

@@ -18,6 +18,7 @@ import msgspec
 
 from leadbase.server.catalog import normalize
 from leadbase.server.catalog.columns import Kind
+from leadbase.server.db import fits_utc
 from leadbase.server.errors import InvalidLinkedinUrl
 
 _CACHE = 65_536
@@ -319,7 +320,22 @@ def _datetime(raw: str | None, field: str, errors: Errors) -> dt.datetime | None
     except ValueError:
         errors[field] = "not an ISO 8601 date or date-time (2024-05-01 or 2024-05-01T09:30:00Z)"
         return None
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    if not fits_utc(moment):
+        errors[field] = "out of range once converted to UTC"
+        return None
+    return moment.astimezone(dt.UTC)
+
+
+def holding_nul(values: Mapping[str, str]) -> Errors:
+    """The fields holding a NUL character: PostgreSQL text cannot store one, so the row is
+    refused (on both backends alike) rather than failing its whole batch."""
+    return {
+        field: "contains the NUL character (U+0000)"
+        for field, value in values.items()
+        if "\x00" in value
+    }
 
 
 # Shared pieces --------------------------------------------------------------------------

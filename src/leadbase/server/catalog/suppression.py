@@ -96,12 +96,9 @@ def suppression_keys(
             keys.append(SuppressedKey(kind="domain", value=registrable))
     if errors:
         # A bad LinkedIn URL has its own code (400 invalid_linkedin_url), as everywhere.
-        error = InvalidLinkedinUrl if "linkedin_url" in errors else InvalidParameter
-        raise error(
-            "; ".join(f"{name}: {problem}" for name, problem in errors.items()),
-            param=next(iter(errors)),
-            details=errors,
-        )
+        if "linkedin_url" in errors:
+            raise InvalidLinkedinUrl.of_fields(errors, param="linkedin_url")
+        raise InvalidParameter.of_fields(errors)
     if not keys:
         raise AtLeastOneRequired(
             "Give at least one of email, linkedin_url, phone or domain to suppress.",
