@@ -33,6 +33,9 @@ _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 # backslash then "u0000").
 _ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _NO_NUL = "must not contain the NUL character (U+0000)"
+# msgspec raises UnicodeDecodeError, not DecodeError, for invalid UTF-8 inside a string, and
+# RecursionError for arrays or objects nested deeper than it follows (about a thousand).
+_UNREADABLE = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 
 
 async def parse_body(request: Request[Any, Any, Any], schema: type[S]) -> S:
@@ -90,11 +93,6 @@ def decode_struct(body: bytes, schema: type[S]) -> S:
             "The request body must be a JSON object.", details={"body": "expected a JSON object"}
         )
     raise invalid_fields(raw, schema)
-
-
-# msgspec raises UnicodeDecodeError, not DecodeError, for invalid UTF-8 inside a string, and
-# RecursionError for arrays or objects nested deeper than it follows (about a thousand).
-_UNREADABLE = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 
 
 def _malformed(exc: Exception) -> MalformedJson:
