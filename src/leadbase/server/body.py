@@ -65,9 +65,7 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
     named = [*request.path_params.items(), *request.query_params.multi_items()]
     found = {name: _NO_NUL for name, value in named if isinstance(value, str) and "\x00" in value}
     if found:
-        raise InvalidParameter(
-            f"{', '.join(found)} {_NO_NUL}.", param=next(iter(found)), details=found
-        )
+        raise InvalidParameter.of_fields(found)
 
 
 def decode_struct(body: bytes, schema: type[S]) -> S:

@@ -80,14 +80,12 @@ CountryCode = Annotated[
     str, msgspec.Meta(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code.")
 ]
 Since = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+Year = Annotated[int, msgspec.Meta(ge=1000, le=9999)]
 
 
 def _check_since(name: str, since: dt.datetime | None) -> None:
     if since is not None and not fits_utc(since):
         raise ValueError(f"{name} is out of range once converted to UTC")
-
-
-Year = Annotated[int, msgspec.Meta(ge=1000, le=9999)]
 
 
 class Location(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
