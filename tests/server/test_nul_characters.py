@@ -31,22 +31,27 @@ def test_a_nul_in_a_path_or_query_parameter_is_400(
 
 
 @pytest.mark.parametrize(
-    ("path", "body"),
+    ("path", "body", "field"),
     [
-        ("/v1/api-keys", '{"name": "a\\u0000b", "scopes": ["account:read"]}'),
-        ("/v1/companies/enrich", '{"company_id": "com\\u0000"}'),
-        ("/v1/people/enrich", '{"email": "jane@acme.com", "first_name": "\\\\\\u0000"}'),
+        ("/v1/api-keys", '{"name": "a\\u0000b", "scopes": ["account:read"]}', "name"),
+        ("/v1/companies/enrich", '{"company_id": "com\\u0000"}', "company_id"),
+        (
+            "/v1/people/enrich",
+            '{"email": "jane@acme.com", "first_name": "\\\\\\u0000"}',
+            "first_name",
+        ),
+        ("/v1/people/enrich/bulk", '{"rows": [{"row_ref": "a\\u0000"}]}', "rows[0].row_ref"),
     ],
-    ids=["api-key-name", "company-id", "after-an-escaped-backslash"],
+    ids=["api-key-name", "company-id", "after-an-escaped-backslash", "bulk-row-ref"],
 )
 def test_a_nul_in_a_body_is_400_and_writes_nothing(
-    client: TestClient[Litestar], tenant: Tenant, path: str, body: str
+    client: TestClient[Litestar], tenant: Tenant, path: str, body: str, field: str
 ) -> None:
     keys_before = client.get("/v1/api-keys", headers=tenant.headers).json()["data"]
     response = client.post(
         path, content=body, headers={**tenant.headers, "Content-Type": "application/json"}
     )
-    assert_error(response, 400, "invalid_parameter", param=None, details={"body": f"text {NO_NUL}"})
+    assert_error(response, 400, "invalid_parameter", param=field, details={field: NO_NUL})
     assert client.get("/v1/api-keys", headers=tenant.headers).json()["data"] == keys_before
     transactions = client.get("/v1/account/transactions", headers=tenant.headers).json()["data"]
     assert all(entry["kind"] == "grant" for entry in transactions)

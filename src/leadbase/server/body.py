@@ -1,12 +1,8 @@
 """Request bodies: content type, emptiness, JSON syntax, then every invalid field at once;
-and no NUL character anywhere a request carries text.
+and no NUL character anywhere a request carries text (``nul``).
 
 msgspec stops at the first invalid field; API.md wants them all in ``details``, so a body
 that fails the fast typed decode is decoded again untyped and checked field by field.
-
-PostgreSQL text cannot hold NUL (U+0000) and no value of this API needs one: a path,
-query or body that carries one is refused up front, alike on both backends, instead of
-failing in the database half way through a call.
 """
 
 from __future__ import annotations
@@ -18,6 +14,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import msgspec
 from litestar import Request
 
+from leadbase.server import nul
 from leadbase.server.errors import (
     InvalidParameter,
     MalformedJson,
@@ -29,22 +26,24 @@ S = TypeVar("S", bound=msgspec.Struct)
 
 _JSON_MEDIA_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json$")
 _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
-# JSON's escape for NUL: "\u0000" after an even number of backslashes ("\\u0000" is a
-# backslash then "u0000").
-_ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-_NO_NUL = "must not contain the NUL character (U+0000)"
 # msgspec raises UnicodeDecodeError, not DecodeError, for invalid UTF-8 inside a string, and
 # RecursionError for arrays or objects nested deeper than it follows (about a thousand).
 _UNREADABLE = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 
 
-async def parse_body(request: Request[Any, Any, Any], schema: type[S]) -> S:
-    """Decode the request body into ``schema`` or raise the matching 400/415 error."""
+async def parse_body(
+    request: Request[Any, Any, Any], schema: type[S], *, rows: str | None = None
+) -> S:
+    """Decode the request body into ``schema`` or raise the matching 400/415 error.
+
+    ``rows`` names a bulk body's list of rows, which the caller checks one by one: a NUL
+    character in a row then makes that row invalid, not the call.
+    """
     body = await request.body()
     if not body.strip():
         raise PayloadIsEmpty("This endpoint needs a JSON object body; the body was empty.")
     check_json_content_type(request.headers.get("content-type"))
-    return decode_struct(body, schema)
+    return decode_struct(body, schema, rows=rows)
 
 
 def check_json_content_type(content_type: str | None) -> None:
@@ -63,12 +62,14 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
     """400 invalid_parameter for a path or query parameter holding a NUL character (the
     application's before-request hook; async, or Litestar runs it in a worker thread)."""
     named = [*request.path_params.items(), *request.query_params.multi_items()]
-    found = {name: _NO_NUL for name, value in named if isinstance(value, str) and "\x00" in value}
+    found = {
+        name: nul.NO_NUL for name, value in named if isinstance(value, str) and "\x00" in value
+    }
     if found:
         raise InvalidParameter.of_fields(found)
 
 
-def decode_struct(body: bytes, schema: type[S]) -> S:
+def decode_struct(body: bytes, schema: type[S], *, rows: str | None = None) -> S:
     try:
         decoded = msgspec.json.decode(body, type=schema)
     except msgspec.ValidationError:
@@ -76,10 +77,8 @@ def decode_struct(body: bytes, schema: type[S]) -> S:
     except _UNREADABLE as exc:
         raise _malformed(exc) from None
     else:
-        if b"\\u0000" in body and _ESCAPED_NUL.search(body):
-            raise InvalidParameter(
-                f"Text in the request body {_NO_NUL}.", details={"body": f"text {_NO_NUL}"}
-            )
+        if nul.in_json(body):
+            _refuse_nul(msgspec.json.decode(body), rows=rows)
         return decoded
     # The typed decode stops at the first invalid field, before any later syntax error.
     try:
@@ -91,6 +90,15 @@ def decode_struct(body: bytes, schema: type[S]) -> S:
             "The request body must be a JSON object.", details={"body": "expected a JSON object"}
         )
     raise invalid_fields(raw, schema)
+
+
+def _refuse_nul(raw: Any, *, rows: str | None) -> None:
+    """400 naming every field that holds NUL, but for the rows the caller checks alone."""
+    found = nul.holding_nul(raw)
+    if rows is not None:
+        found = {path: error for path, error in found.items() if not path.startswith(f"{rows}[")}
+    if found:
+        raise InvalidParameter.of_fields(found)
 
 
 def _malformed(exc: Exception) -> MalformedJson:

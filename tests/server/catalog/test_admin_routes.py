@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from leadbase.server.auth.keys import SCOPES
+from leadbase.server.nul import NO_NUL
 from tests.envelopes import assert_error
 from tests.factories import Tenant, make_key
 from tests.server.credits.support import execute, rows
@@ -205,9 +206,26 @@ def test_more_than_500_rows_is_bulk_limit_exceeded(client: Client, tenant: Tenan
         400,
         "bulk_limit_exceeded",
         param="rows",
-        details={"rows": "501 rows; the limit is 500"},
+        details={"rows": "at most 500 rows per call, got 501"},
     )
     assert count(tenant, "companies") == 0
+
+
+def test_a_row_holding_nul_is_invalid_and_the_others_are_written(
+    client: Client, tenant: Tenant
+) -> None:
+    body = (
+        '{"rows": [{"row_ref": "ok", "name": "Acme", "domain": "acme.com"},'
+        ' {"row_ref": "nul", "name": "Glo\\u0000bex", "domain": "globex.com"}]}'
+    )
+    response = client.post(
+        COMPANIES, content=body, headers={**tenant.headers, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+    results = response.json()["data"]["results"]
+    assert [result["status"] for result in results] == ["created", "invalid"]
+    assert results[1]["errors"] == {"name": NO_NUL}
+    assert count(tenant, "companies") == 1
 
 
 def test_no_rows_or_no_body_is_payload_is_empty(client: Client, tenant: Tenant) -> None:
@@ -234,8 +252,8 @@ def test_rows_without_their_own_row_ref_fail_the_whole_call(client: Client, tena
         "invalid_parameter",
         param="rows[1].row_ref",
         details={
-            "rows[1].row_ref": "a string of 1 to 200 characters is required",
-            "rows[2].row_ref": "'a' is used by an earlier row",
+            "rows[1].row_ref": "required: a string of 1 to 200 characters, unique in the call",
+            "rows[2].row_ref": "duplicate of rows[0].row_ref",
         },
     )
     assert count(tenant, "people") == 0

@@ -12,6 +12,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from leadbase.server.config import ALL_ENTITLEMENTS, Settings
+from leadbase.server.nul import NO_NUL
 from tests.envelopes import assert_error
 from tests.factories import Tenant, make_tenant
 from tests.server.catalog.enrich_support import Catalog, seed_catalog
@@ -201,6 +202,27 @@ def test_501_rows_is_bulk_limit_exceeded_and_reserves_nothing(
     assert_nothing_billed(acme)
 
 
+def test_a_row_holding_nul_is_invalid_alone_and_the_rest_are_billed(
+    api: TestClient[Litestar], seeded: Catalog, acme: Tenant
+) -> None:
+    body = (
+        '{"rows": [{"row_ref": "jane", "email": "jane.doe@acme.com"},'
+        ' {"row_ref": "nul", "email": "bob\\u0000@globex.io", "title": "CE\\u0000O"}]}'
+    )
+    response = api.post(
+        PEOPLE, content=body, headers={**acme.headers, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    assert data["summary"] == {"total": 2, "matched": 1, "no_match": 0, "failed": 1}
+    assert data["results"][1] == {
+        "row_ref": "nul",
+        "status": "invalid",
+        "errors": {"email": NO_NUL, "title": NO_NUL},
+    }
+    assert billed(acme) == [("reserve", PRICE), ("capture", PRICE)]
+
+
 def test_an_empty_body_is_payload_is_empty(api: TestClient[Litestar], acme: Tenant) -> None:
     for path in (PEOPLE, COMPANIES):
         response = api.post(
@@ -209,12 +231,12 @@ def test_an_empty_body_is_payload_is_empty(api: TestClient[Litestar], acme: Tena
         assert_error(response, 400, "payload_is_empty")
 
 
-def test_no_rows_is_invalid_parameter(api: TestClient[Litestar], acme: Tenant) -> None:
+def test_no_rows_is_payload_is_empty(api: TestClient[Litestar], acme: Tenant) -> None:
     for path in (PEOPLE, COMPANIES):
         assert_error(
             post(api, acme, path, {"rows": []}),
             400,
-            "invalid_parameter",
+            "payload_is_empty",
             param="rows",
             details={"rows": "expected 1 to 500 rows, got 0"},
         )

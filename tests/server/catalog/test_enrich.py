@@ -25,7 +25,6 @@ from leadbase.server.catalog.normalize import PersonName
 from leadbase.server.db import Database
 from leadbase.server.errors import (
     AtLeastOneRequired,
-    BulkLimitExceeded,
     ExactlyOneRequired,
     InvalidLinkedinUrl,
     InvalidParameter,
@@ -34,6 +33,7 @@ from leadbase.server.errors import (
     NotEntitled,
     UpstreamUnavailable,
 )
+from leadbase.server.nul import NO_NUL
 from tests.server.catalog.enrich_support import seed_catalog
 
 JANE = PersonName(first="Jane", last="Doe", full="Jane Doe", key="jane doe")
@@ -328,49 +328,29 @@ def bulk(rows: list[dict[str, Any]]) -> RawBulk:
     return RawBulk(rows=rows)
 
 
-def test_more_than_500_rows_is_bulk_limit_exceeded() -> None:
-    rows = [{"row_ref": str(index)} for index in range(501)]
-    error = raises(BulkLimitExceeded, enrich.bulk_rows, bulk(rows))
-    assert (error.param, error.details) == ("rows", {"rows": "at most 500 rows per call, got 501"})
-    assert enrich.bulk_rows(bulk(rows[:500])) == rows[:500]
-
-
-def test_no_rows_is_invalid() -> None:
-    error = raises(InvalidParameter, enrich.bulk_rows, bulk([]))
-    assert (error.param, error.details) == ("rows", {"rows": "expected 1 to 500 rows, got 0"})
-
-
-def test_missing_and_repeated_row_refs_fail_the_whole_call_naming_each_row() -> None:
-    rows: list[dict[str, Any]] = [
-        {"row_ref": "a"},
-        {"email": "x@example.com"},
-        {"row_ref": "a"},
-        {"row_ref": 7},
-        {"row_ref": ""},
-        {"row_ref": "b"},
-    ]
-    error = raises(InvalidParameter, enrich.bulk_rows, bulk(rows))
-    required = "required: a string of 1 to 200 characters, unique in the call"
-    assert error.param == "rows[1].row_ref"
-    assert error.details == {
-        "rows[1].row_ref": required,
-        "rows[2].row_ref": "duplicate of rows[0].row_ref",
-        "rows[3].row_ref": required,
-        "rows[4].row_ref": required,
-    }
-
-
 def test_a_bad_row_is_invalid_alone_with_every_problem_named() -> None:
     rows = enrich.people_rows(
-        [
-            {"row_ref": "ok", "email": "jane@example.com"},
-            {"row_ref": "types", "email": 5, "nickname": "JD", "phone": ["+1"]},
-            {"row_ref": "values", "email": "nope", "linkedin_url": "https://x.com/in/a"},
-            {"row_ref": "nothing"},
-            {"row_ref": "name-only", "full_name": "Jane Doe"},
-        ]
+        bulk(
+            [
+                {"row_ref": "ok", "email": "jane@example.com"},
+                {"row_ref": "types", "email": 5, "nickname": "JD", "phone": ["+1"]},
+                {"row_ref": "values", "email": "nope", "linkedin_url": "https://x.com/in/a"},
+                {"row_ref": "nothing"},
+                {"row_ref": "name-only", "full_name": "Jane Doe"},
+                {"row_ref": "nul", "email": "jane@example.com", "title": "CE\x00O"},
+                {"row_ref": "nul-and-bad", "email": "nope\x00", "nickname": "JD"},
+            ]
+        )
     )
-    assert [row.row_ref for row in rows] == ["ok", "types", "values", "nothing", "name-only"]
+    assert [row.row_ref for row in rows] == [
+        "ok",
+        "types",
+        "values",
+        "nothing",
+        "name-only",
+        "nul",
+        "nul-and-bad",
+    ]
     assert rows[0].query == PersonQuery(email="jane@example.com")
     assert rows[0].errors is None
     assert all(row.query is None for row in rows[1:])
@@ -387,17 +367,22 @@ def test_a_bad_row_is_invalid_alone_with_every_problem_named() -> None:
     assert set(rows[3].errors) == {"email", "linkedin_url", "phone", "full_name"}
     assert rows[4].errors is not None
     assert set(rows[4].errors) == {"company_domain", "company_name"}
+    # A NUL character makes its row invalid, not the call; with the row's other errors.
+    assert rows[5].errors == {"title": NO_NUL}
+    assert rows[6].errors == {"nickname": "unknown field", "email": NO_NUL}
     assert enrich.valid_count(rows) == 1
 
 
 def test_company_rows_need_exactly_one_identifier_each() -> None:
     rows = enrich.company_rows(
-        [
-            {"row_ref": "1", "domain": "example.com"},
-            {"row_ref": "2", "domain": "example.com", "company_name": "Example"},
-            {"row_ref": "3"},
-            {"row_ref": "4", "company_link": "https://www.linkedin.com/in/jane"},
-        ]
+        bulk(
+            [
+                {"row_ref": "1", "domain": "example.com"},
+                {"row_ref": "2", "domain": "example.com", "company_name": "Example"},
+                {"row_ref": "3"},
+                {"row_ref": "4", "company_link": "https://www.linkedin.com/in/jane"},
+            ]
+        )
     )
     assert rows[0].query == CompanyKey("domain", "example.com")
     assert rows[1].errors == {
@@ -423,9 +408,11 @@ async def _enrich_counting_statements(
     sa.event.listen(database.engine.sync_engine, "before_cursor_execute", count)
     try:
         async with database.transaction(write=False) as session:
-            found_people = await enrich.enrich_people(session, rows=enrich.people_rows(people))
+            found_people = await enrich.enrich_people(
+                session, rows=enrich.people_rows(bulk(people))
+            )
             found_companies = await enrich.enrich_companies(
-                session, rows=enrich.company_rows(companies)
+                session, rows=enrich.company_rows(bulk(companies))
             )
     finally:
         await database.dispose()

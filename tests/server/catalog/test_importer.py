@@ -166,7 +166,7 @@ def test_a_row_holding_a_nul_character_is_reported_and_the_rest_imported(
     assert (summary.rows, summary.created, summary.failed) == (3, 2, 1)
     lines = report(default_errors_path(path))
     assert [(line["row"], line["column"], line["error"]) for line in lines] == [
-        ("3", "Last Name", "contains the NUL character (U+0000)")
+        ("3", "Last Name", "must not contain the NUL character (U+0000)")
     ]
     assert count(database_url, "people") == 2
 

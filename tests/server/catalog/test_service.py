@@ -26,12 +26,8 @@ from leadbase.server.catalog.schemas import (
     UpsertSummary,
 )
 from leadbase.server.db import Database
-from leadbase.server.errors import (
-    BulkLimitExceeded,
-    InvalidParameter,
-    NotFound,
-    PayloadIsEmpty,
-)
+from leadbase.server.errors import InvalidParameter, NotFound
+from leadbase.server.nul import NO_NUL
 
 T = TypeVar("T")
 
@@ -243,26 +239,27 @@ def test_rows_are_checked_one_by_one_with_all_their_errors() -> None:
     }
 
 
-def test_row_refs_must_be_present_and_unique() -> None:
+def test_row_refs_are_checked_for_the_whole_call() -> None:
     with pytest.raises(InvalidParameter) as raised:
-        catalog.check_rows(
-            "companies",
-            [{"row_ref": "a", "name": "Acme"}, {"name": "Globex"}, {"row_ref": "a"}, "text"],
-        )
+        catalog.check_rows("companies", [{"row_ref": "a", "name": "Acme"}, {"name": "Globex"}])
     assert raised.value.details == {
-        "rows[1].row_ref": "a string of 1 to 200 characters is required",
-        "rows[2].row_ref": "'a' is used by an earlier row",
-        "rows[3]": "expected a JSON object",
+        "rows[1].row_ref": "required: a string of 1 to 200 characters, unique in the call"
     }
 
 
-def test_between_1_and_500_rows() -> None:
-    with pytest.raises(PayloadIsEmpty):
-        catalog.check_rows("people", [])
-    with pytest.raises(BulkLimitExceeded) as raised:
-        catalog.check_rows("people", [{"row_ref": str(i)} for i in range(501)])
-    assert raised.value.details == {"rows": "501 rows; the limit is 500"}
-    assert len(catalog.check_rows("people", [{"row_ref": str(i)} for i in range(500)])) == 500
+def test_a_row_holding_nul_is_invalid_alone_with_its_other_errors() -> None:
+    checked = catalog.check_rows(
+        "companies",
+        [
+            {"row_ref": "ok", "name": "Acme", "domain": "acme.com"},
+            {"row_ref": "nul", "name": "Glo\x00bex", "domain": "globex.com"},
+            {"row_ref": "both", "name": "Initech\x00", "founded": [1999]},
+        ],
+    )
+    assert checked[0].record is not None and checked[0].errors is None
+    assert (checked[1].record, checked[1].errors) == (None, {"name": NO_NUL})
+    assert checked[2].record is None and checked[2].errors is not None
+    assert set(checked[2].errors) == {"name", "founded"}
 
 
 def test_upsert_rows_answers_every_row_in_order_with_a_summary(database_url: str) -> None:

@@ -35,7 +35,7 @@ DEFAULT_SOURCE = "admin_api"
 async def _upsert(
     request: Request[Any, Any, Any], principal: Principal, kind: Kind
 ) -> Response[bytes]:
-    body = await parse_body(request, RawUpsert)
+    body = await parse_body(request, RawUpsert, rows="rows")
     rows = catalog.check_rows(kind, body.rows)
 
     async def perform(session: AsyncSession) -> Outcome[UpsertResult]:

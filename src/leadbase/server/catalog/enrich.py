@@ -9,10 +9,9 @@ Decisions the routes document:
 - ``mode: realtime`` needs the plan's ``realtime`` entitlement (403 not_entitled); no live
   source exists yet, so an entitled call answers 503 upstream_unavailable, charging nothing.
 - Bulk: each row is a JSON object with a ``row_ref`` (a string, unique in the call), else
-  the whole call is 400 invalid_parameter keyed ``rows[i].row_ref``; anything else wrong
-  in a row makes that row ``invalid`` with its errors, free. ``{"rows": []}`` is 400
-  invalid_parameter (an empty body is payload_is_empty). Every matched row is billed,
-  two rows matching the same record included.
+  the whole call is 400 (``bulk_rows``); anything else wrong in a row, a NUL character
+  included, makes that row ``invalid`` with its errors, free. Every matched row is
+  billed, two rows matching the same record included.
 """
 
 from __future__ import annotations
@@ -23,13 +22,13 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from leadbase.server import bulk_rows, nul
 from leadbase.server.body import invalid_fields
 from leadbase.server.catalog import match, normalize
 from leadbase.server.catalog import service as catalog
 from leadbase.server.catalog.schemas import CompanyOut, PersonOut
 from leadbase.server.errors import (
     AtLeastOneRequired,
-    BulkLimitExceeded,
     ExactlyOneRequired,
     InvalidLinkedinUrl,
     InvalidParameter,
@@ -419,51 +418,31 @@ def _given(value: str | None) -> str | None:
 # Bulk bodies ----------------------------------------------------------------------------
 
 
-def bulk_rows(raw: RawBulk) -> list[dict[str, Any]]:
-    """The rows of a bulk body, each a JSON object with its own row_ref, or one 400."""
-    rows = raw.rows
-    if len(rows) > MAX_BULK_ROWS:
-        raise BulkLimitExceeded(
-            f"{len(rows)} rows were sent; a bulk call takes at most {MAX_BULK_ROWS}.",
-            param="rows",
-            details={"rows": f"at most {MAX_BULK_ROWS} rows per call, got {len(rows)}"},
-        )
-    if not rows:
-        raise InvalidParameter(
-            f"rows is empty; send 1 to {MAX_BULK_ROWS} rows.",
-            param="rows",
-            details={"rows": f"expected 1 to {MAX_BULK_ROWS} rows, got 0"},
-        )
-    errors: dict[str, str] = {}
-    first_seen: dict[str, int] = {}
-    for index, row in enumerate(rows):
-        ref = row.get("row_ref")
-        field = f"rows[{index}].row_ref"
-        if not isinstance(ref, str) or not 1 <= len(ref) <= 200:
-            errors[field] = "required: a string of 1 to 200 characters, unique in the call"
-        elif ref in first_seen:
-            errors[field] = f"duplicate of rows[{first_seen[ref]}].row_ref"
-        else:
-            first_seen[ref] = index
-    if errors:
-        raise InvalidParameter.of_fields(errors)
-    return rows
+def people_rows(raw: RawBulk) -> list[Row[match.PersonQuery]]:
+    """A bulk body's rows, each checked alone (``bulk_rows``), as person queries."""
+    refs = bulk_rows.row_refs(raw.rows, limit=MAX_BULK_ROWS)
+    return [
+        _row(ref, row, PersonRow, person_query) for ref, row in zip(refs, raw.rows, strict=True)
+    ]
 
 
-def people_rows(raw_rows: Sequence[dict[str, Any]]) -> list[Row[match.PersonQuery]]:
-    return [_row(raw, PersonRow, person_query) for raw in raw_rows]
+def company_rows(raw: RawBulk) -> list[Row[CompanyKey]]:
+    """A bulk body's rows, each checked alone (``bulk_rows``), as company keys."""
+    refs = bulk_rows.row_refs(raw.rows, limit=MAX_BULK_ROWS)
+    return [
+        _row(ref, row, CompanyRow, company_key) for ref, row in zip(refs, raw.rows, strict=True)
+    ]
 
 
-def company_rows(raw_rows: Sequence[dict[str, Any]]) -> list[Row[CompanyKey]]:
-    return [_row(raw, CompanyRow, company_key) for raw in raw_rows]
-
-
-def _row(raw: dict[str, Any], schema: type[S], build: Callable[[S], Q]) -> Row[Q]:
-    row_ref = str(raw["row_ref"])
+def _row(row_ref: str, raw: dict[str, Any], schema: type[S], build: Callable[[S], Q]) -> Row[Q]:
+    refused = nul.holding_nul(raw)
     try:
         identifiers = msgspec.convert(raw, schema)
     except msgspec.ValidationError:
-        return Row(row_ref=row_ref, query=None, errors=_details(invalid_fields(raw, schema)))
+        errors = _details(invalid_fields(raw, schema))
+        return Row(row_ref=row_ref, query=None, errors={**errors, **refused})
+    if refused:
+        return Row(row_ref=row_ref, query=None, errors=refused)
     try:
         return Row(row_ref=row_ref, query=build(identifiers))
     except LeadbaseError as error:

@@ -26,6 +26,7 @@ from typing import IO, Any, Generic, TypeVar
 
 import msgspec
 
+from leadbase.server import nul
 from leadbase.server.batch_gc import collector_paused
 from leadbase.server.catalog import records
 from leadbase.server.catalog.columns import ColumnMap, Kind
@@ -137,7 +138,7 @@ def parse_rows(
         if not values:
             continue  # a blank line
         # One scan of the joined row: NUL is rare, a per-field test is not cheap.
-        if "\x00" in "".join(raw) and (refused := records.holding_nul(values)):
+        if "\x00" in "".join(raw) and (refused := nul.holding_nul(values)):
             failures.append((number, raw, refused))
             continue
         result = parse(values)

@@ -328,16 +328,6 @@ def _datetime(raw: str | None, field: str, errors: Errors) -> dt.datetime | None
     return moment.astimezone(dt.UTC)
 
 
-def holding_nul(values: Mapping[str, str]) -> Errors:
-    """The fields holding a NUL character: PostgreSQL text cannot store one, so the row is
-    refused (on both backends alike) rather than failing its whole batch."""
-    return {
-        field: "contains the NUL character (U+0000)"
-        for field, value in values.items()
-        if "\x00" in value
-    }
-
-
 # Shared pieces --------------------------------------------------------------------------
 
 

@@ -162,8 +162,8 @@ async def enrich_people(
     400 invalid_parameter keyed rows[i].row_ref. Needs the plan's bulk feature; bulk
     calls have their own rate window.
     """
-    data = await parse_body(request, enrich.RawBulk)
-    rows = enrich.people_rows(enrich.bulk_rows(data))
+    data = await parse_body(request, enrich.RawBulk, rows="rows")
+    rows = enrich.people_rows(data)
     enrich.check_mode(data.mode, entitlements=principal.entitlements)
 
     async def perform(session: AsyncSession) -> Outcome[BulkPeopleEnrichment]:
@@ -191,8 +191,8 @@ async def enrich_companies(
 ) -> Response[bytes]:
     """Enrich 1-500 company rows, each with a row_ref and exactly one identifier; as for
     people: a summary, per-row results, 1 credit per matched row."""
-    data = await parse_body(request, enrich.RawBulk)
-    rows = enrich.company_rows(enrich.bulk_rows(data))
+    data = await parse_body(request, enrich.RawBulk, rows="rows")
+    rows = enrich.company_rows(data)
     enrich.check_mode(data.mode, entitlements=principal.entitlements)
 
     async def perform(session: AsyncSession) -> Outcome[BulkCompaniesEnrichment]:

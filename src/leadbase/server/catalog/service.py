@@ -14,6 +14,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from leadbase.server import bulk_rows, nul
 from leadbase.server.body import invalid_fields
 from leadbase.server.catalog import records
 from leadbase.server.catalog.columns import Kind
@@ -53,7 +54,7 @@ from leadbase.server.catalog.upsert import (
     upsert_openings,
     upsert_people,
 )
-from leadbase.server.errors import BulkLimitExceeded, InvalidParameter, NotFound, PayloadIsEmpty
+from leadbase.server.errors import NotFound
 
 __all__ = [
     "CheckedRow",
@@ -258,55 +259,22 @@ class CheckedRow:
 
 
 def check_rows(kind: Kind, rows: Sequence[Any]) -> list[CheckedRow]:
-    """Validate every row before anything is written.
-
-    1 to 500 rows (else payload_is_empty / bulk_limit_exceeded), each an object with a
-    ``row_ref`` unique in the call (else 400 invalid_parameter keyed ``rows[i].row_ref``);
-    any other problem makes only that row invalid, with all of its errors.
-    """
-    if not rows:
-        raise PayloadIsEmpty("rows is empty: send 1 to 500 rows.", param="rows")
-    if len(rows) > MAX_UPSERT_ROWS:
-        raise BulkLimitExceeded(
-            f"{len(rows)} rows sent; at most {MAX_UPSERT_ROWS} per call.",
-            param="rows",
-            details={"rows": f"{len(rows)} rows; the limit is {MAX_UPSERT_ROWS}"},
-        )
-    refs = _row_refs(rows)
+    """Validate every row before anything is written: the call as a whole
+    (``bulk_rows``), then each row alone, an invalid one with all of its errors."""
+    refs = bulk_rows.row_refs(rows, limit=MAX_UPSERT_ROWS)
     return [_check_row(kind, ref, row) for ref, row in zip(refs, rows, strict=True)]
-
-
-def _row_refs(rows: Sequence[Any]) -> list[str]:
-    errors: dict[str, str] = {}
-    seen: set[str] = set()
-    refs: list[str] = []
-    for index, row in enumerate(rows):
-        ref = row.get("row_ref") if isinstance(row, dict) else None
-        if not isinstance(row, dict):
-            errors[f"rows[{index}]"] = "expected a JSON object"
-        elif not isinstance(ref, str) or not 1 <= len(ref) <= 200:
-            errors[f"rows[{index}].row_ref"] = "a string of 1 to 200 characters is required"
-        elif ref in seen:
-            errors[f"rows[{index}].row_ref"] = f"{ref!r} is used by an earlier row"
-        else:
-            seen.add(ref)
-        refs.append(ref if isinstance(ref, str) else "")
-    if errors:
-        raise InvalidParameter(
-            f"Every row needs its own row_ref; {len(errors)} row(s) don't.",
-            param=next(iter(errors)),
-            details=errors,
-        )
-    return refs
 
 
 def _check_row(kind: Kind, ref: str, row: dict[str, Any]) -> CheckedRow:
     schema = _ROW_SCHEMAS[kind]
+    refused = nul.holding_nul(row)
     try:
         typed = msgspec.convert(row, schema)
     except msgspec.ValidationError:
         failure = invalid_fields(row, schema)
-        return CheckedRow(row_ref=ref, record=None, errors=dict(failure.details or {}))
+        return CheckedRow(row_ref=ref, record=None, errors={**(failure.details or {}), **refused})
+    if refused:
+        return CheckedRow(row_ref=ref, record=None, errors=refused)
     values: dict[str, str] = {}
     for name in typed.__struct_fields__:
         value = getattr(typed, name)

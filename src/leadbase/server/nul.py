@@ -1,0 +1,47 @@
+"""The NUL character (U+0000), refused wherever a request or an import carries text.
+
+PostgreSQL text cannot hold NUL and no value of this API needs one. Refusing it up front,
+alike on both backends, beats failing in the database half way through a call (SQLite
+would store it). A bulk call or an import refuses only the row that holds it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+NO_NUL = "must not contain the NUL character (U+0000)"
+
+# JSON's escape for NUL: "\u0000" after an even number of backslashes ("\\u0000" is a
+# backslash then "u0000").
+_ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def in_json(body: bytes) -> bool:
+    """Whether a JSON text escapes a NUL character anywhere (a key or a string)."""
+    return b"\\u0000" in body and _ESCAPED_NUL.search(body) is not None
+
+
+def holding_nul(value: Any, *, path: str = "") -> dict[str, str]:
+    """Where decoded JSON (or a row of text) holds NUL, by path, with the error: an
+    object's fields by name (``email``), nested ones dotted (``filters.titles[0]``), a
+    key holding NUL under its object's path (``body`` at the top)."""
+    found: dict[str, str] = {}
+    _collect(value, path, found)
+    return found
+
+
+def _collect(value: Any, path: str, found: dict[str, str]) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            found[path or "body"] = NO_NUL
+    elif isinstance(value, Mapping):
+        for name, item in value.items():
+            if "\x00" in name:
+                found[path or "body"] = f"a key {NO_NUL}"
+            else:
+                _collect(item, f"{path}.{name}" if path else name, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _collect(item, f"{path}[{index}]", found)
