@@ -8,7 +8,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from leadbase.server.body import check_json_content_type, decode_struct
+from leadbase.server.body import FieldRule, check_json_content_type, decode_struct
 from leadbase.server.errors import InvalidParameter, MalformedJson, UnsupportedMediaType
 from tests.envelopes import assert_error
 from tests.factories import Tenant
@@ -37,6 +37,18 @@ class Range(msgspec.Struct, forbid_unknown_fields=True):
 
 class Bounded(msgspec.Struct, forbid_unknown_fields=True):
     bounds: Range | None = None
+
+
+class Window(msgspec.Struct, forbid_unknown_fields=True):
+    days: int
+
+    def __post_init__(self) -> None:
+        if self.days % 7:
+            raise FieldRule("days", "a whole number of weeks")
+
+
+class Report(msgspec.Struct, forbid_unknown_fields=True):
+    window: Window
 
 
 # Unit: content type ----------------------------------------------------------------------
@@ -142,6 +154,18 @@ def test_a_rule_across_fields_is_reported_on_the_body() -> None:
     with pytest.raises(InvalidParameter) as raised:
         decode_struct(b'{"low": 5, "high": 1}', Range)
     assert raised.value.details == {"body": "low must not exceed high"}
+
+
+def test_a_rule_on_one_field_is_reported_on_that_field_at_any_depth() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"days": 3}', Window)
+    assert raised.value.details == {"days": "a whole number of weeks"}
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"window": {"days": 3}}', Report)
+    assert (raised.value.param, raised.value.details) == (
+        "window.days",
+        {"window.days": "a whole number of weeks"},
+    )
 
 
 def test_a_repeated_key_hiding_an_invalid_value_is_a_validation_error() -> None:

@@ -31,6 +31,17 @@ _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 _UNREADABLE = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 
 
+class FieldRule(ValueError):
+    """A rule on one field that msgspec's constraints cannot state, raised by a Struct's
+    ``__post_init__``: reported under the field's own path (``filters.updated_since``),
+    not its object's. (msgspec runs it once every field has decoded.)"""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
 async def parse_body(
     request: Request[Any, Any, Any], schema: type[S], *, rows: str | None = None
 ) -> S:
@@ -116,7 +127,7 @@ def invalid_fields(raw: dict[str, Any], schema: type[msgspec.Struct]) -> Invalid
         try:
             msgspec.convert(raw, schema)
         except msgspec.ValidationError as exc:
-            errors["body"] = str(exc)
+            _add_rule(errors, "", exc, fallback="body")
         else:
             # Only the typed decode saw it: a repeated key whose earlier value was invalid.
             errors["body"] = "a key appears more than once with an invalid value"
@@ -144,7 +155,18 @@ def _collect_invalid(
             if nested is not None and isinstance(raw[name], dict):
                 _collect_invalid(raw[name], nested, prefix=f"{path}.", errors=errors)
             if len(errors) == found:  # not an object's fields, or a rule across them
-                errors[path] = _field_message(path, exc)
+                _add_rule(errors, f"{path}.", exc, fallback=path)
+
+
+def _add_rule(
+    errors: dict[str, str], prefix: str, exc: msgspec.ValidationError, *, fallback: str
+) -> None:
+    """A failed rule: a FieldRule under its field's path, anything else under ``fallback``."""
+    rule = exc.__cause__
+    if isinstance(rule, FieldRule):
+        errors[f"{prefix}{rule.field}"] = rule.problem
+    else:
+        errors[fallback] = _field_message(fallback, exc)
 
 
 def _struct_of(annotation: Any) -> type[msgspec.Struct] | None:

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from leadbase.server.body import FieldRule
 from leadbase.server.catalog.schemas import CompanySummary, LocationOut
 from leadbase.server.db import fits_utc
 
@@ -63,15 +64,13 @@ MAX_LIMIT = 2500
 MAX_PREVIEW_LIMIT = 25
 MAX_VALUES = 100
 
-# PostgreSQL text cannot hold NUL: refused here rather than failing in the database.
-_NO_NUL = r"^[^\x00]*$"
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=_NO_NUL)]
+# A NUL character in any text is refused by the body's decoder (server.nul).
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Keywords = Annotated[
     str,
     msgspec.Meta(
         min_length=1,
         max_length=200,
-        pattern=_NO_NUL,
         description="Words that must all appear (as word prefixes, ignoring case and"
         " accents) in the record's text fields.",
     ),
@@ -85,7 +84,7 @@ Year = Annotated[int, msgspec.Meta(ge=1000, le=9999)]
 
 def _check_since(name: str, since: dt.datetime | None) -> None:
     if since is not None and not fits_utc(since):
-        raise ValueError(f"{name} is out of range once converted to UTC")
+        raise FieldRule(name, "out of range once converted to UTC")
 
 
 class Location(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -114,7 +113,7 @@ TitleList = Annotated[
 ]
 TextList = Annotated[list[Text], msgspec.Meta(min_length=1, max_length=MAX_VALUES)]
 IdList = Annotated[
-    list[Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=_NO_NUL)]],
+    list[Annotated[str, msgspec.Meta(min_length=1, max_length=40)]],
     msgspec.Meta(min_length=1, max_length=MAX_VALUES),
 ]
 SeniorityList = Annotated[list[Seniority], msgspec.Meta(min_length=1, max_length=MAX_VALUES)]
