@@ -132,3 +132,28 @@ def test_serve_demo_answers_with_the_printed_key_and_reuses_the_demo_next_time(
         unknown = _account(second, "lb_live_" + "x" * 40)
         assert unknown.status_code == 401
         assert unknown.json()["error"]["code"] == "invalid_api_key"
+
+
+@pytest.mark.parametrize("reuse_port", [True, False], ids=["like-granian", "plain"])
+def test_serve_on_a_port_another_server_listens_on_exits_1_before_touching_anything(
+    tmp_path: Path, reuse_port: bool
+) -> None:
+    # granian listens with SO_REUSEPORT: a second granian would share the port silently.
+    with socket.socket() as other:
+        if reuse_port:
+            other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        done = subprocess.run(
+            [str(LEADBASE), "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=_environment(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "address_in_use" in done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no database was created or migrated

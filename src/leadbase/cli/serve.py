@@ -7,6 +7,8 @@ Workers build their app with ``app_from_environment``, so the settings resolved 
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from leadbase.cli.output import console, reported_errors
+from leadbase.cli.output import console, fail, reported_errors
 from leadbase.cli.settings import ConfigOption, DatabaseUrlOption, display_url, resolve
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ def serve(
     config: ConfigOption = None,
 ) -> None:
     """Start the API server; the database is migrated once before any worker starts."""
+    check_port_free(host, port)
     with reported_errors():
         settings = _prepare(config_file=config, database_url=database_url, demo=demo)
         setup = asyncio.run(_demo(settings)) if demo else None
@@ -133,6 +136,27 @@ def demo_commands(setup: DemoSetup, *, base_url: str) -> list[str]:
         f"curl -s {base_url}/v1/account/transactions {auth}",
         f"curl -s {base_url}/v1/errors",
     ]
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Exit with status 1 when something already listens on ``host:port``.
+
+    granian binds with SO_REUSEPORT, so a second server on a taken port would start and
+    the kernel would split connections between the two (two databases answering in turn).
+    A bind without it fails while another socket listens there.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            fail(
+                "address_in_use" if exc.errno == errno.EADDRINUSE else "cannot_listen",
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+                + (" (is another server running there?)" if exc.errno == errno.EADDRINUSE else ""),
+                as_json=False,
+            )
 
 
 def client_url(host: str, port: int) -> str:

@@ -412,17 +412,22 @@ def test_every_search_route_needs_the_search_scope(
         (f"{OPENINGS}/count", {"keywords": "engineer"}, 2),
     ],
 )
-def test_a_count_in_database_mode_is_free_and_unmetered(
+def test_a_count_in_database_mode_is_free_but_metered_and_limited(
     api: TestClient[Litestar], acme: Tenant, path: str, filters: dict[str, Any], expected: int
 ) -> None:
     response = post(api, acme, path, {"filters": filters})
     assert response.status_code == 200, response.text
     assert response.json() == {
         "data": {"count": expected},
-        "meta": {"request_id": response.headers["x-request-id"]},
+        "meta": {"request_id": response.headers["x-request-id"], "credits_charged": 0.0},
     }
+    # Limited like the preview: a count runs a full-text count, not a free lunch.
+    assert response.headers["X-RateLimit-Limit"] == "120"
+    assert response.headers["X-RateLimit-Remaining"] == "119"
     assert_nothing_billed(acme)
-    assert usage_events(acme.database_url, acme.org_id) == []
+    assert [
+        (e["operation"], e["charged"]) for e in usage_events(acme.database_url, acme.org_id)
+    ] == [("search.count", 0)]
 
 
 @pytest.mark.parametrize("path", COUNTS)

@@ -9,8 +9,10 @@ DEFAULT_PRICES: dict[str, int] = {
     "companies.enrich": 1000,
     "people.enrich": 1000,
     "phones.validate": 100,
-    # Per result returned; the preview is free but metered, so it is rate-limited.
+    # Per result returned; counts (database mode) and the preview are free but metered,
+    # so they are rate-limited and show in usage like every call that reads the catalog.
     "search.companies": 50,
+    "search.count": 0,
     "search.openings": 20,
     "search.people": 50,
     "search.preview": 0,

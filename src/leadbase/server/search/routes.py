@@ -134,7 +134,7 @@ async def _page(
 
 @post(
     "/v1/search/people/count",
-    opt=operation(scope=_SCOPE, body=PeopleCount, response=Envelope[Count]),
+    opt=operation(scope=_SCOPE, body=PeopleCount, metered="search.count", response=Envelope[Count]),
     status_code=200,
     tags=["search"],
 )
@@ -150,7 +150,9 @@ async def count_people(
 
 @post(
     "/v1/search/companies/count",
-    opt=operation(scope=_SCOPE, body=CompanyCount, response=Envelope[Count]),
+    opt=operation(
+        scope=_SCOPE, body=CompanyCount, metered="search.count", response=Envelope[Count]
+    ),
     status_code=200,
     tags=["search"],
 )
@@ -166,7 +168,9 @@ async def count_companies(
 
 @post(
     "/v1/search/openings/count",
-    opt=operation(scope=_SCOPE, body=OpeningCount, response=Envelope[Count]),
+    opt=operation(
+        scope=_SCOPE, body=OpeningCount, metered="search.count", response=Envelope[Count]
+    ),
     status_code=200,
     tags=["search"],
 )
