@@ -58,13 +58,14 @@ def test_a_facet_token_is_a_letter_and_the_hex_of_the_ascii_lower_cased_value() 
 def test_fts5_text_ands_required_clauses_and_nots_exclusions() -> None:
     match = Match(
         required=(
-            Words("text", ("data", "a")),
+            Words("text", ("r", "d")),
             AnyOf((Facet("s", "vp"), AllOf((Facet("c", "US"), Facet("i", "IT"))))),
         ),
         excluded=(AnyOf((Words("title", ("intern",)),)),),
     )
     assert fts5_query(match, LAYOUT) == (
-        '(({full_name title} : ("data"* AND "a")) AND'
+        # A one-letter word is a prefix only when it is the last one (typed half way).
+        '(({full_name title} : ("r" AND "d"*)) AND'
         ' (({facets} : "s7670") OR (({facets} : "c7573") AND ({company_facets} : "i6974"))))'
         ' NOT (({title} : ("intern"*)))'
     )
@@ -80,7 +81,7 @@ def test_fts5_text_of_exclusions_alone_starts_from_every_document() -> None:
 def test_a_tsquery_parses_words_and_casts_facet_lexemes_as_they_are() -> None:
     match = Match(
         required=(
-            Words("title", ("vp", "s")),
+            Words("title", ("s", "vp")),
             AnyOf((Facet("c", "US"), AllOf((Facet("c", "DE"), Facet("i", "Bev's\\"))))),
             AnyOf((Words("text", ("a",)), Facet("s", "vp"))),
         ),
@@ -95,9 +96,9 @@ def test_a_tsquery_parses_words_and_casts_facet_lexemes_as_they_are() -> None:
     facets = "(''c:us'' | (''c:de'' & ''i:bev''''s" + "\\\\" + "''))"
     assert str(compiled) == (
         "tsquery_and(tsquery_and(tsquery_and("
-        + parsed("'(''vp'':*B & ''s'':B)'")
+        + parsed("'(''s'':B & ''vp'':*B)'")
         + f", CAST('{facets}' AS TSQUERY)), tsquery_or("
-        + parsed("'(''a'')'")
+        + parsed("'(''a'':*)'")
         + ", CAST('''s:vp''' AS TSQUERY))), tsquery_not("
         + parsed("'(''intern'':*)'")
         + "))"

@@ -62,9 +62,11 @@ PEOPLE_CASES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "keywords_need_every_word": ({"keywords": "data engineer"}, [ANA]),
     "keywords_search_the_company_name": ({"keywords": "globex"}, [ANA, WEI]),
     "keywords_ignore_punctuation": ({"keywords": "  chloé!!  "}, [CHLOE]),
-    "keywords_of_one_letter_match_whole_words_only": ({"keywords": "b"}, []),
+    "keywords_may_end_in_a_one_letter_prefix": ({"keywords": "bob s"}, [BOB]),
+    "keywords_of_one_letter_before_the_last_are_whole_words": ({"keywords": "b smith"}, []),
     "keywords_matching_nothing_return_nothing": ({"keywords": "zyzzyva"}, []),
     "job_titles_match_every_word_of_a_title": ({"job_titles": ["vp sales"]}, [JOSE]),
+    "job_titles_may_end_in_a_one_letter_prefix": ({"job_titles": ["vp s"]}, [JOSE]),
     "job_titles_match_any_of_the_titles_as_prefixes": (
         {"job_titles": ["eng", "marketing"]},
         [ANA, BOB, CHLOE, PRIYA],

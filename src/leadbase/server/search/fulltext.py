@@ -40,7 +40,7 @@ def facet_token(letter: str, value: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """Every word in ``field``; words of two letters or more also match as prefixes."""
+    """Every word in ``field``, each as a word prefix (see :func:`as_prefix`)."""
 
     field: str
     words: tuple[str, ...]
@@ -99,7 +99,7 @@ def fts5_query(match: Match, layout: Layout) -> str:
 def _fts5(clause: Clause, layout: Layout) -> str:
     if isinstance(clause, Words):
         columns = " ".join(layout.columns[clause.field])
-        terms = " AND ".join(_fts5_word(word) for word in clause.words)
+        terms = " AND ".join(_fts5_word(word, prefix) for word, prefix in as_prefix(clause.words))
         return f"({{{columns}}} : ({terms}))"
     if isinstance(clause, Facet):
         token = (
@@ -112,9 +112,18 @@ def _fts5(clause: Clause, layout: Layout) -> str:
     return "(" + operator.join(_fts5(item, layout) for item in clause.items) + ")"
 
 
-def _fts5_word(word: str) -> str:
+def as_prefix(words: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """Each word, and whether it matches as a prefix: all do but a one-letter word before
+    the last. "peter w" wants a word starting with w (the one being typed); in "r&d"
+    or "c developer" the letter is a word of its own, and as a prefix it would match
+    "regional director"."""
+    last = len(words) - 1
+    return [(word, len(word) > 1 or index == last) for index, word in enumerate(words)]
+
+
+def _fts5_word(word: str, prefix: bool) -> str:
     # Words hold letters and digits only, so they need no escaping inside the quotes.
-    return f'"{word}"*' if len(word) > 1 else f'"{word}"'
+    return f'"{word}"*' if prefix else f'"{word}"'
 
 
 # tsquery --------------------------------------------------------------------------------
@@ -157,19 +166,18 @@ def _made_of(clause: Clause, leaf: type[Words | Facet]) -> bool:
 def _words_text(clause: Clause, layout: Layout) -> str:
     if isinstance(clause, Words):
         weights = layout.weights[clause.field]
-        return "(" + " & ".join(_tsquery_word(word, weights) for word in clause.words) + ")"
+        terms = (_tsquery_word(word, prefix, weights) for word, prefix in as_prefix(clause.words))
+        return "(" + " & ".join(terms) + ")"
     assert isinstance(clause, AllOf | AnyOf)
     operator = " & " if isinstance(clause, AllOf) else " | "
     return "(" + operator.join(_words_text(item, layout) for item in clause.items) + ")"
 
 
-def _tsquery_word(word: str, weights: str) -> str:
+def _tsquery_word(word: str, prefix: bool, weights: str) -> str:
     # Words hold letters and digits only, so they need no escaping inside the quotes.
-    return (
-        f"'{word}':*{weights}"
-        if len(word) > 1
-        else f"'{word}'" + (f":{weights}" if weights else "")
-    )
+    if prefix:
+        return f"'{word}':*{weights}"
+    return f"'{word}'" + (f":{weights}" if weights else "")
 
 
 def _facets_text(clause: Clause) -> str:

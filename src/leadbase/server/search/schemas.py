@@ -72,7 +72,8 @@ Keywords = Annotated[
         min_length=1,
         max_length=200,
         description="Words that must all appear (as word prefixes, ignoring case and"
-        " accents) in the record's text fields.",
+        " accents) in the record's text fields; a one-letter word before the last is a"
+        ' word of its own ("r&d").',
     ),
 ]
 CountryCode = Annotated[
@@ -108,7 +109,17 @@ TitleList = Annotated[
         min_length=1,
         max_length=MAX_VALUES,
         description="Any of these; a title matches when it holds every word given, each as"
-        ' a word prefix ("vp sales" matches "VP of Sales").',
+        ' a word prefix ("vp sales" matches "VP of Sales"; a one-letter word before the'
+        ' last is a word of its own: "r&d").',
+    ),
+]
+NameList = Annotated[
+    list[Text],
+    msgspec.Meta(
+        min_length=1,
+        max_length=MAX_VALUES,
+        description="Any of these; a name matches when it holds every word given, each as"
+        ' a word prefix ("acme rob" matches "Acme Robotics GmbH").',
     ),
 ]
 TextList = Annotated[list[Text], msgspec.Meta(min_length=1, max_length=MAX_VALUES)]
@@ -160,8 +171,7 @@ class PeopleFilters(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, om
 
 
 class CompanyFilters(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
-    # Any of these names, each matched like a title (every word, as a word prefix).
-    names: TitleList | None = None
+    names: NameList | None = None
     domains: TextList | None = None
     industries: IndustryList | None = None
     headcounts: HeadcountList | None = None
