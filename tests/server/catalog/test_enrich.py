@@ -76,7 +76,7 @@ def test_every_person_identifier_is_normalized_into_the_query() -> None:
         (PersonIdentifiers(email="jane@example.com"), PersonQuery(email="jane@example.com")),
         (
             PersonIdentifiers(linkedin_url="urn:li:fsd_profile:ACoAAB12"),
-            PersonQuery(linkedin_slug="acoaab12"),
+            PersonQuery(linkedin_slug="ACoAAB12"),
         ),
         (PersonIdentifiers(phone="+1 650-253-0000"), PersonQuery(phone="+16502530000")),
         (

@@ -195,12 +195,16 @@ def test_phone_of_any_text_is_none_or_a_fixed_point(text: str, region: str | Non
         ),
         (
             "https://www.linkedin.com/profile/view?id=ACoAAAbc123&trk=x",
-            LinkedinRef("person", "acoaaabc123"),
+            LinkedinRef("person", "ACoAAAbc123"),
         ),
         (
             "https://www.linkedin.com/sales/lead/ACwAAA123,NAME_SEARCH,xYz",
-            LinkedinRef("person", "acwaaa123"),
+            LinkedinRef("person", "ACwAAA123"),
         ),
+        # A member id keeps its case (it is case-sensitive); a public slug does not.
+        ("https://www.linkedin.com/in/ACoAAB12x", LinkedinRef("person", "ACoAAB12x")),
+        ("linkedin.com/in/ACoAAB12x/", LinkedinRef("person", "ACoAAB12x")),
+        ("https://www.linkedin.com/in/AcoaaB12x", LinkedinRef("person", "acoaab12x")),
         ("https://www.linkedin.com/company/acme-inc/", LinkedinRef("company", "acme-inc")),
         ("uk.linkedin.com/company/Acme-Inc/about", LinkedinRef("company", "acme-inc")),
         ("https://www.linkedin.com/company/1441/", LinkedinRef("company", "1441")),
@@ -225,8 +229,8 @@ def test_phone_of_any_text_is_none_or_a_fixed_point(text: str, region: str | Non
             LinkedinRef("job", "3712345678"),
         ),
         ("https://www.linkedin.com/comm/jobs/view/3712345678", LinkedinRef("job", "3712345678")),
-        ("urn:li:fsd_profile:ACoAAAbc123", LinkedinRef("person", "acoaaabc123")),
-        ("urn:li:fs_miniProfile:ACoAAAbc123", LinkedinRef("person", "acoaaabc123")),
+        ("urn:li:fsd_profile:ACoAAAbc123", LinkedinRef("person", "ACoAAAbc123")),
+        ("urn:li:fs_miniProfile:ACoAAAbc123", LinkedinRef("person", "ACoAAAbc123")),
         ("urn:li:member:123456", LinkedinRef("person", "123456")),
         ("urn:li:company:1441", LinkedinRef("company", "1441")),
         ("urn:li:organization:1441", LinkedinRef("company", "1441")),
@@ -234,7 +238,7 @@ def test_phone_of_any_text_is_none_or_a_fixed_point(text: str, region: str | Non
         ("urn:li:jobPosting:3712345678", LinkedinRef("job", "3712345678")),
         ("urn:li:fsd_jobPosting:3712345678", LinkedinRef("job", "3712345678")),
         ("URN:LI:JOBPOSTING:3712345678", LinkedinRef("job", "3712345678")),
-        ("urn%3Ali%3Afsd_profile%3AACoAAAbc123", LinkedinRef("person", "acoaaabc123")),
+        ("urn%3Ali%3Afsd_profile%3AACoAAAbc123", LinkedinRef("person", "ACoAAAbc123")),
     ],
 )
 def test_linkedin_reads_profiles_companies_jobs_and_urns(raw: str, expected: LinkedinRef) -> None:
@@ -405,7 +409,7 @@ def test_a_job_search_url_names_its_current_job(job_id: int, page: str) -> None:
     st.sampled_from(["fsd_profile", "fs_profile", "fs_miniProfile", "member", "person"]),
 )
 def test_a_profile_urn_gives_the_id_as_slug(identifier: str, kind: str) -> None:
-    assert linkedin(f"urn:li:{kind}:{identifier}") == LinkedinRef("person", identifier.lower())
+    assert linkedin(f"urn:li:{kind}:{identifier}") == LinkedinRef("person", identifier)
 
 
 @properties

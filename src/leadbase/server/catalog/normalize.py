@@ -106,9 +106,12 @@ LinkedinKind = Literal["person", "company", "job"]
 
 
 class LinkedinRef(msgspec.Struct, frozen=True):
-    """One LinkedIn profile, company page or job posting: its kind and lower-case slug.
+    """One LinkedIn profile, company page or job posting: its kind and slug.
 
-    For jobs the slug is the numeric job id; companies reached by numeric id keep it.
+    A public slug is lower-cased (LinkedIn ignores its case). A member id (the
+    ``ACoAA...`` of URNs, Sales Navigator leads and ``/in/ACoAA...``) keeps its case: it
+    is case-sensitive, and lower-cased it names no one. For jobs the slug is the numeric
+    job id; companies reached by numeric id keep it.
     """
 
     kind: LinkedinKind
@@ -132,6 +135,8 @@ _JOB_QUERY = re.compile(r"(?:^|&)currentjobid=(\d{1,20})(?:&|$)", re.IGNORECASE 
 _ID_QUERY = re.compile(r"(?:^|&)id=([\w-]{1,200})(?:&|$)", re.IGNORECASE | re.ASCII)
 _URN = re.compile(r"urn:li:([a-z_]+):(.+)", re.IGNORECASE)
 _URN_ID = re.compile(r"[\w-]{1,200}", re.ASCII)
+# A member id where a profile slug goes ("/in/ACoAAB..."): public slugs are lower-case.
+_MEMBER_ID = re.compile(r"AC[A-Za-z]AA[\w-]{1,195}", re.ASCII)
 _URN_KINDS: dict[str, LinkedinKind] = {
     "fsd_profile": "person",
     "fs_profile": "person",
@@ -192,7 +197,7 @@ def _linkedin(text: str) -> LinkedinRef | None:
     if (profile := _PROFILE_URL.fullmatch(text)) and any(
         char.isalnum() for char in profile.group(1)
     ):
-        return LinkedinRef(kind="person", slug=profile.group(1).lower())
+        return LinkedinRef(kind="person", slug=_profile_slug(profile.group(1)))
     if text[:11].lower() == "urn%3ali%3a":
         text = unquote(text)
     if text[:7].lower() == "urn:li:":
@@ -228,12 +233,12 @@ def _from_path(segments: list[str], query: str) -> LinkedinRef | None:
     section = segments[0].lower()
     rest = segments[1:]
     if section == "in" and rest:
-        return LinkedinRef(kind="person", slug=_slug(rest[0]))
+        return LinkedinRef(kind="person", slug=_profile_slug(rest[0]))
     if section == "pub" and rest:
         return LinkedinRef(kind="person", slug=_slug(_pub_slug(rest)))
     if section == "profile" and rest[:1] == ["view"]:
         found = _ID_QUERY.search(query)
-        return LinkedinRef(kind="person", slug=_slug(found.group(1))) if found else None
+        return LinkedinRef(kind="person", slug=_member_id(found.group(1))) if found else None
     if section in _COMPANY_SECTIONS and rest:
         return LinkedinRef(kind="company", slug=_slug(rest[0]))
     if section == "sales" and len(rest) >= 2:
@@ -256,7 +261,7 @@ def _from_sales(page: str, identifier: str) -> LinkedinRef | None:
     # Sales Navigator: /sales/lead/<id>,NAME_SEARCH,xyz and /sales/company/<id>
     identifier = identifier.partition(",")[0]
     if page in {"lead", "people"}:
-        return LinkedinRef(kind="person", slug=_slug(identifier))
+        return LinkedinRef(kind="person", slug=_member_id(identifier))
     if page == "company":
         return LinkedinRef(kind="company", slug=_slug(identifier))
     return None
@@ -282,7 +287,19 @@ def _from_urn(text: str) -> LinkedinRef | None:
         return LinkedinRef(kind=kind, slug=str(int(identifier)))
     if kind is None or not _URN_ID.fullmatch(identifier):
         return None
-    return LinkedinRef(kind=kind, slug=identifier.lower())
+    return LinkedinRef(kind=kind, slug=identifier)
+
+
+def _profile_slug(text: str) -> str:
+    """An /in/ segment: a member id as it is, a public slug lower-cased."""
+    return text if _MEMBER_ID.fullmatch(text) else _slug(text)
+
+
+def _member_id(text: str) -> str:
+    """An opaque member id (a lead's, a URN's), case kept."""
+    if not _URN_ID.fullmatch(text):
+        raise _NotLinkedin
+    return text
 
 
 def _slug(text: str) -> str:
