@@ -56,6 +56,20 @@ def test_import_prints_a_readable_summary(database_url: str, tmp_path: Path) -> 
     assert rows(database_url, "SELECT DISTINCT source FROM people") == [{"source": "hubspot"}]
 
 
+def test_the_summary_names_the_columns_it_ignored(database_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "salesforce.csv"
+    path.write_text(
+        "First Name,Last Name,Email,Mailing State/Province,Favourite Colour\n"
+        "Frank,Fisher,frank@fisher.co.uk,England,teal\n",
+        encoding="utf-8",
+    )
+    result = invoke("catalog", "import", str(path), "--database-url", database_url)
+    assert result.exit_code == 0, result.output
+    assert "Ignored columns (not a catalog field): Favourite Colour" in result.stdout
+    # Salesforce's contact location header is a region.
+    assert rows(database_url, "SELECT region FROM people") == [{"region": "England"}]
+
+
 def test_a_kind_given_on_the_command_line_is_checked_against_the_headers(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -372,6 +372,10 @@ def _print_import(summary: ImportSummary) -> None:
     console.print(
         f"{summary.seconds:.1f} s, {summary.rows_per_second:,.0f} rows/s{indexing}", soft_wrap=True
     )
+    if summary.ignored_columns:
+        # A column the map does not know is dropped: say so, or its data is lost unseen.
+        ignored = ", ".join(escape(column) for column in summary.ignored_columns)
+        console.print(f"Ignored columns (not a catalog field): {ignored}", soft_wrap=True)
     if summary.errors_file:
         console.print(f"Failed rows: {escape(summary.errors_file)}", soft_wrap=True)
 

@@ -331,7 +331,9 @@ def domain(raw: str) -> str | None:
     """The registrable domain ("example.co.uk") of a URL, host name or email address.
 
     Lower-case ASCII (IDNA); None for IP addresses, single-label hosts and bare public
-    suffixes. Private suffixes count ("acme.github.io" is its own domain).
+    suffixes. Private suffixes count ("acme.github.io" is its own domain), unless the
+    host is one itself: "www.moonscale.io", under the private rule "*.moonscale.io", is
+    moonscale.io by the ICANN rules.
     """
     return _domain(raw.strip().lower())
 
@@ -350,6 +352,8 @@ def _domain(text: str) -> str | None:
     if ascii_host is None:
         return None
     parts = _tld_extractor().extract_str(ascii_host)
+    if not parts.domain:
+        parts = _tld_extractor().extract_str(ascii_host, include_psl_private_domains=False)
     if not parts.domain or not parts.suffix:
         return None
     return f"{parts.domain}.{parts.suffix}"
