@@ -358,6 +358,21 @@ def test_realtime_has_no_live_source_yet_and_charges_nothing(
             id="unusable_values",
         ),
         pytest.param(
+            {
+                "filters": {
+                    "company_industries": ["Software", "   "],
+                    "locations": ["US", {"city": " ", "region": "Bavaria"}],
+                    "exclude_locations": [{"region": "\t"}],
+                }
+            },
+            {
+                "filters.company_industries[1]": "is blank",
+                "filters.locations[1].city": "is blank",
+                "filters.exclude_locations[0].region": "is blank",
+            },
+            id="blank_values",
+        ),
+        pytest.param(
             {"filters": {"locations": [{"city": "Ber\u0000lin"}]}},
             {"filters.locations[0].city": NO_NUL},
             id="nul_character",

@@ -88,6 +88,7 @@ PEOPLE_CASES: dict[str, tuple[dict[str, Any], list[str]]] = {
         [BOB],
     ),
     "locations_match_regions": ({"locations": [{"region": "BAYERN"}]}, [HANS]),
+    "locations_ignore_surrounding_spaces": ({"locations": [{"region": " Bayern "}]}, [HANS]),
     "locations_match_non_ascii_cities": ({"locations": [{"city": "München"}]}, [HANS]),
     "locations_match_any": ({"locations": ["FR", {"city": "Berlin"}]}, [JOSE, CHLOE]),
     "exclude_locations_keep_people_without_a_location": (

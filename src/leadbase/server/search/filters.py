@@ -95,18 +95,18 @@ def criteria(kind: Kind, filters: Filters) -> Criteria:
         build.phrases("exclude_job_titles", TITLE, filters.exclude_job_titles, exclude=True)
         build.facets(SENIORITY, filters.seniorities)
         build.facets(DEPARTMENT, filters.departments)
-        build.locations(filters.locations)
-        build.locations(filters.exclude_locations, exclude=True)
-        build.facets(INDUSTRY, filters.company_industries)
+        build.locations("locations", filters.locations)
+        build.locations("exclude_locations", filters.exclude_locations, exclude=True)
+        build.facets(INDUSTRY, filters.company_industries, name="company_industries")
         build.facets(HEADCOUNT, filters.company_headcounts)
         domains = build.domains("company_domains", filters.company_domains)
     elif isinstance(filters, CompanyFilters):
         build.text("keywords", TEXT, filters.keywords)
         build.phrases("names", NAME, filters.names)
-        build.facets(INDUSTRY, filters.industries)
+        build.facets(INDUSTRY, filters.industries, name="industries")
         build.facets(HEADCOUNT, filters.headcounts)
-        build.locations(filters.locations)
-        build.locations(filters.exclude_locations, exclude=True)
+        build.locations("locations", filters.locations)
+        build.locations("exclude_locations", filters.exclude_locations, exclude=True)
         domains = build.domains("domains", filters.domains)
         build.founded(filters.founded_from, filters.founded_to)
     else:
@@ -115,8 +115,8 @@ def criteria(kind: Kind, filters: Filters) -> Criteria:
         build.phrases("titles", TITLE, filters.titles)
         build.facets(SENIORITY, filters.seniorities)
         build.facets(DEPARTMENT, filters.departments)
-        build.locations(filters.locations)
-        build.locations(filters.exclude_locations, exclude=True)
+        build.locations("locations", filters.locations)
+        build.locations("exclude_locations", filters.exclude_locations, exclude=True)
         domains = build.domains("company_domains", filters.company_domains)
     if build.errors:
         first = next(iter(build.errors))
@@ -160,13 +160,41 @@ class _Builder:
             clauses.append(Words(field, found))
         self._add(AnyOf(tuple(clauses)), exclude=exclude)
 
-    def facets(self, letter: str, values: Sequence[str] | None) -> None:
-        if values is not None:
-            self._add(AnyOf(tuple(Facet(letter, value) for value in values)), exclude=False)
+    def facets(self, letter: str, values: Sequence[str] | None, *, name: str | None = None) -> None:
+        """Exact values; ``name`` for free text, which is stripped and must not be blank
+        (a vocabulary's values are checked by their type)."""
+        if values is None:
+            return
+        if name is not None:
+            values = [
+                self._stripped(f"filters.{name}[{i}]", value) for i, value in enumerate(values)
+            ]
+        self._add(AnyOf(tuple(Facet(letter, value) for value in values)), exclude=False)
 
-    def locations(self, values: Sequence[LocationFilter] | None, *, exclude: bool = False) -> None:
-        if values is not None:
-            self._add(AnyOf(tuple(_location(value) for value in values)), exclude=exclude)
+    def locations(
+        self, name: str, values: Sequence[LocationFilter] | None, *, exclude: bool = False
+    ) -> None:
+        if values is None:
+            return
+        places = [self._place(f"filters.{name}[{i}]", value) for i, value in enumerate(values)]
+        self._add(AnyOf(tuple(_location(place) for place in places)), exclude=exclude)
+
+    def _place(self, path: str, value: LocationFilter) -> Location:
+        if isinstance(value, str):
+            return Location(country=value)
+        region, city = value.region, value.city
+        return Location(
+            country=value.country,
+            region=self._stripped(f"{path}.region", region) if region is not None else None,
+            city=self._stripped(f"{path}.city", city) if city is not None else None,
+        )
+
+    def _stripped(self, path: str, value: str) -> str:
+        # Facets are stored stripped: " Software " would never match, "  " match nothing.
+        stripped = value.strip()
+        if not stripped:
+            self.errors[path] = "is blank"
+        return stripped
 
     def domains(self, name: str, values: Sequence[str] | None) -> tuple[str, ...] | None:
         if values is None:
@@ -185,8 +213,7 @@ class _Builder:
             self.errors["filters.founded_to"] = "must not be before founded_from"
 
 
-def _location(value: LocationFilter) -> Clause:
-    place = Location(country=value) if isinstance(value, str) else value
+def _location(place: Location) -> Clause:
     parts = [
         Facet(letter, part)
         for letter, part in ((COUNTRY, place.country), (REGION, place.region), (CITY, place.city))
