@@ -305,6 +305,7 @@ async def _admit(call: _Call, *, max_units: int) -> idempotency.Replay | None:
                 amount=call.unit_price * max_units,
                 timeout=_hold_timeout(call.services),
                 request_id=call.request_id,
+                units=max_units,
             )
     return None
 

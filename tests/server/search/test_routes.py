@@ -204,7 +204,17 @@ def test_the_reservation_covers_limit_results_before_anything_is_searched(
     seed(profile.database_url)
     poor = funded_tenant(profile.database_url, amount=100, name="Poor")
     refused = post(api, poor, PEOPLE, {"limit": 3})
-    assert_error(refused, 402, "insufficient_credits")
+    assert_error(
+        refused,
+        402,
+        "insufficient_credits",
+        details={"required": 0.15, "available": 0.1, "units": 3},
+    )
+    assert refused.json()["error"]["message"] == (
+        "This call needs 0.15 credits; 0.1 are available. That is the most it can cost"
+        " (3 x 0.05), held until it is done; only what it delivers is charged. A lower"
+        " limit or fewer rows holds less."
+    )
     allowed = post(api, poor, PEOPLE, {"limit": 2})
     assert allowed.status_code == 200, allowed.text
     assert assert_ledger_consistent(poor.database_url, poor.org_id) == (0, 0)

@@ -115,6 +115,22 @@ async def grant(
     )
 
 
+def _insufficient(amount: int, available: int, units: int) -> InsufficientCredits:
+    message = (
+        f"This call needs {to_credits(amount):g} credits; {to_credits(available):g} are available."
+    )
+    details: dict[str, Any] = {"required": to_credits(amount), "available": to_credits(available)}
+    if units > 1:
+        # A search of limit 2500 that finds 3 still reserves 2500 results: say how to ask less.
+        message += (
+            f" That is the most it can cost ({units:,} x {to_credits(amount // units):g}),"
+            " held until it is done; only what it delivers is charged. A lower limit or"
+            " fewer rows holds less."
+        )
+        details["units"] = units
+    return InsufficientCredits(message, details=details)
+
+
 async def reserve(
     session: AsyncSession,
     *,
@@ -124,18 +140,17 @@ async def reserve(
     timeout: dt.timedelta,
     request_id: str | None = None,
     job_id: str | None = None,
+    units: int = 1,
 ) -> Reservation:
-    """Hold ``amount`` or raise 402 insufficient_credits; commit it before performing."""
+    """Hold ``amount`` (``units`` of the operation at most) or raise 402
+    insufficient_credits; commit it before performing."""
     if amount <= 0:
         raise ValueError("a reservation must be positive; free calls are not reserved")
     now = utcnow()
     held = await session.execute(_HOLD, {"org": org_id, "amount": amount, "at": now})
     if held.rowcount != 1:  # type: ignore[attr-defined]
         available = (await balance_of(session, org_id=org_id)).available
-        raise InsufficientCredits(
-            f"This call needs {to_credits(amount):g} credits; {to_credits(available):g} are available.",
-            details={"required": to_credits(amount), "available": to_credits(available)},
-        )
+        raise _insufficient(amount, available, units)
     reservation = Reservation(
         id=new_id("res"),
         org_id=org_id,
