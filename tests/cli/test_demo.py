@@ -68,6 +68,9 @@ def test_demo_on_a_fresh_database_creates_an_organization_with_a_customer(
     assert data["api_key"] == {"id": setup.key_id, "scopes": sorted(TENANT_SCOPES)}
     assert data["credits"]["available"] == DEMO_CREDITS / 1000 == setup.credits / 1000
     assert setup.customer_credits == DEMO_CUSTOMER_CREDITS
+    # The demo catalog it loaded is all synthetic.
+    assert setup.catalog_people > 0
+    assert setup.synthetic_people == setup.catalog_people
 
 
 def test_demo_again_tops_the_credits_back_up_without_granting_more(

@@ -157,3 +157,19 @@ def test_serve_on_a_port_another_server_listens_on_exits_1_before_touching_anyth
     assert "address_in_use" in done.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert list(tmp_path.iterdir()) == []  # no database was created or migrated
+
+
+@pytest.mark.parametrize(
+    ("people", "synthetic", "line"),
+    [
+        (1_000, 1_000, "1,000 people (synthetic demo data)"),
+        (72_022, 0, "72,022 people (imported)"),
+        (5_000, 1_000, "5,000 people (1,000 of them synthetic demo data)"),
+    ],
+)
+def test_the_demo_banner_labels_only_synthetic_people_as_demo_data(
+    people: int, synthetic: int, line: str
+) -> None:
+    from leadbase.cli.serve import catalog_line
+
+    assert catalog_line(people, synthetic) == line

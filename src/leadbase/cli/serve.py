@@ -109,7 +109,7 @@ def print_demo(setup: DemoSetup, *, base_url: str) -> None:
         f"{setup.credits / 1000:g} (customer: {setup.customer_credits / 1000:g})",
     )
     facts.add_row("customer", f"{setup.customer_name} ({setup.customer_id})")
-    facts.add_row("catalog", f"{setup.catalog_people:,} people (synthetic demo data)")
+    facts.add_row("catalog", catalog_line(setup.catalog_people, setup.synthetic_people))
     facts.add_row("API key", f"{setup.key_id}, every scope, shown once:")
     console.print(facts)
     console.print(setup.secret, soft_wrap=True, markup=False)
@@ -118,6 +118,15 @@ def print_demo(setup: DemoSetup, *, base_url: str) -> None:
     for line in demo_commands(setup, base_url=base_url):
         console.print(line, soft_wrap=True, markup=False)
     console.rule()
+
+
+def catalog_line(people: int, synthetic: int) -> str:
+    """The demo banner's catalog: an operator's imported data is not labelled demo data."""
+    if synthetic == people:
+        return f"{people:,} people (synthetic demo data)"
+    if synthetic == 0:
+        return f"{people:,} people (imported)"
+    return f"{people:,} people ({synthetic:,} of them synthetic demo data)"
 
 
 def demo_commands(setup: DemoSetup, *, base_url: str) -> list[str]:

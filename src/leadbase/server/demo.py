@@ -48,8 +48,10 @@ class DemoSetup:
     # Available millicredits after the top-up.
     credits: int
     customer_credits: int
-    # People in the catalog (the synthetic demo catalog, or whatever was imported).
+    # People in the catalog (the synthetic demo catalog, or whatever was imported), and
+    # how many of them are labelled synthetic.
     catalog_people: int
+    synthetic_people: int
 
 
 async def prepare_demo(database: Database, *, plan: str = "standard") -> DemoSetup:
@@ -73,6 +75,7 @@ async def prepare_demo(database: Database, *, plan: str = "standard") -> DemoSet
         available = await _top_up(session, org_id=organization.id, to=DEMO_CREDITS)
         customer_available = await _top_up(session, org_id=customer.id, to=DEMO_CUSTOMER_CREDITS)
     catalog_people = await load_demo_catalog(database)
+    synthetic_people = (await _count_people(database))[1]
     return DemoSetup(
         org_id=organization.id,
         org_name=organization.name,
@@ -84,12 +87,13 @@ async def prepare_demo(database: Database, *, plan: str = "standard") -> DemoSet
         credits=available,
         customer_credits=customer_available,
         catalog_people=catalog_people,
+        synthetic_people=synthetic_people,
     )
 
 
 async def load_demo_catalog(database: Database) -> int:
     """Generate and import the synthetic catalog when the catalog is empty; people in it."""
-    people = await _count_people(database)
+    people, _ = await _count_people(database)
     if people:
         return people
     with tempfile.TemporaryDirectory(prefix="leadbase-demo-") as directory:
@@ -107,12 +111,15 @@ async def load_demo_catalog(database: Database) -> int:
                 synthetic=True,
                 resume=False,
             )
-    return await _count_people(database)
+    return (await _count_people(database))[0]
 
 
-async def _count_people(database: Database) -> int:
+async def _count_people(database: Database) -> tuple[int, int]:
+    """People in the catalog, and how many of them are synthetic."""
+    synthetic = sa.func.coalesce(sa.func.sum(sa.case((Person.synthetic, 1), else_=0)), 0)
     async with database.transaction(write=False) as session:
-        return int(await session.scalar(sa.select(sa.func.count()).select_from(Person)) or 0)
+        total, labelled = (await session.execute(sa.select(sa.func.count(), synthetic))).one()
+    return int(total), int(labelled)
 
 
 async def _top_up(session: AsyncSession, *, org_id: str, to: int) -> int:
