@@ -307,11 +307,18 @@ def _run_import(url: str, file: Path, *, migrate: bool, **options: Any) -> Impor
 
     try:
         return asyncio.run(work())
-    except (ImportStopped, KeyboardInterrupt):
+    except (ImportStopped, KeyboardInterrupt) as stopped:
         errors.print(
             "interrupted: every committed batch is kept; run the same command again to resume",
             soft_wrap=True,
         )
+        if isinstance(stopped, KeyboardInterrupt):
+            # Stopped at once: a bulk load had no time to build what it deferred.
+            errors.print(
+                "a bulk load stopped at once leaves its indexes to be built: search does not"
+                " see its rows until the next import or `leadbase serve` builds them",
+                soft_wrap=True,
+            )
         raise typer.Exit(INTERRUPTED) from None
 
 
