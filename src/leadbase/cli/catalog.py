@@ -64,11 +64,13 @@ def generate(
     people: Annotated[int, typer.Option("--people", help="Rows of people.csv.")] = 10_000,
     companies: Annotated[
         int | None,
-        typer.Option("--companies", help="Companies [default: people / 5].", show_default=False),
+        typer.Option("--companies", help="Companies \\[default: people / 5].", show_default=False),
     ] = None,
     openings: Annotated[
         int | None,
-        typer.Option("--openings", help="Job openings [default: people / 10].", show_default=False),
+        typer.Option(
+            "--openings", help="Job openings \\[default: people / 10].", show_default=False
+        ),
     ] = None,
     duplicates: Annotated[
         float,
@@ -86,7 +88,7 @@ def generate(
         typer.Option(
             "--as-of",
             formats=["%Y-%m-%d"],
-            help="Openings are posted in the 90 days before this date [default: today].",
+            help="Openings are posted in the 90 days before this date \\[default: today].",
             show_default=False,
         ),
     ] = None,
@@ -229,7 +231,7 @@ def import_file(
         typer.Option(
             "--read-ahead/--no-read-ahead",
             help="Read and parse in a second process, one batch ahead of the writer "
-            "[default: on with two cores or more].",
+            "\\[default: on with two cores or more].",
             show_default=False,
         ),
     ] = None,
@@ -238,7 +240,7 @@ def import_file(
         typer.Option(
             "--write-behind/--no-write-behind",
             help="In a bulk load, write each batch in a process of its own while the next "
-            "is resolved [default: on with two cores or more].",
+            "is resolved \\[default: on with two cores or more].",
             show_default=False,
         ),
     ] = None,
