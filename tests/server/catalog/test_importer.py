@@ -128,6 +128,36 @@ def test_importing_again_merges_every_row(database_url: str, tmp_path: Path) -> 
     assert count(database_url, "people") == 4
 
 
+NAMESAKES = [
+    ["", "John", "Smith", "john.smith@acme-x.com", "", "CEO", "Acme X", "acme-x.com"],
+    ["", "John", "Smith", "jsmith@acme-x.com", "", "Engineer", "Acme X", "acme-x.com"],
+    ["", "John", "Smith", "", "", "Financial  analyst", "Acme X", "acme-x.com"],
+]
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk-load", "row-by-row"])
+def test_the_same_namesakes_under_another_file_name_merge_by_their_title(
+    database_url: str, tmp_path: Path, bulk: bool
+) -> None:
+    first = run_import(database_url, write_csv(tmp_path / "a.csv", HUBSPOT, NAMESAKES), bulk=bulk)
+    assert (first.created, first.merged) == (3, 0)
+    # Another source: no record to recognise. Two merge by email; the third John Smith
+    # has no key but his title, which only one of the three namesakes holds.
+    for name in ("b.csv", "c.csv"):
+        again = run_import(database_url, write_csv(tmp_path / name, HUBSPOT, NAMESAKES))
+        assert (again.created, again.merged) == (0, 3)
+    assert count(database_url, "people") == 3
+
+
+def test_a_namesake_whose_title_no_one_holds_is_someone_new(
+    database_url: str, tmp_path: Path
+) -> None:
+    run_import(database_url, write_csv(tmp_path / "a.csv", HUBSPOT, NAMESAKES))
+    designer = [["", "John", "Smith", "", "", "Designer", "Acme X", "acme-x.com"]]
+    again = run_import(database_url, write_csv(tmp_path / "b.csv", HUBSPOT, designer))
+    assert (again.created, again.merged) == (1, 0)
+
+
 def test_failed_rows_are_reported_with_their_spreadsheet_row_numbers(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -241,6 +241,31 @@ def test_two_namesakes_at_one_company_are_never_guessed_between(
     assert find(database_url, named("Sam Lee", company_domain="acme.com")) == [None]
 
 
+def namesakes(*titles: str | None) -> match.Roster:
+    roster = match.Roster.in_memory()
+    for index, title in enumerate(titles):
+        roster.add(f"per_{index}", "john smith", None, frozenset(), title)
+    return roster
+
+
+@pytest.mark.parametrize(
+    ("titles", "title", "expected"),
+    [
+        (("CEO", "Engineer", "Financial Analyst"), "financial  ANALYST", "per_2"),
+        (("CEO", "Engineer", "Financial Analyst"), "Designer", None),
+        (("CEO", "Engineer", "Financial Analyst"), None, None),
+        (("Engineer", "Engineer", "CEO"), "engineer", None),  # two hold it: still a tie
+        (("CEO", None), "CEO", "per_0"),
+        (("CEO",), "Designer", "per_0"),  # no namesake: the name alone decides
+    ],
+)
+def test_a_tie_between_namesakes_goes_to_the_one_holding_the_records_title(
+    titles: tuple[str | None, ...], title: str | None, expected: str | None
+) -> None:
+    found = match.name_match("john smith", namesakes(*titles), title=match.title_key(title))
+    assert (found[0] if found else None) == expected
+
+
 def test_a_colleague_with_another_linkedin_profile_is_a_namesake(
     database_url: str, staff: dict[str, str]
 ) -> None:

@@ -400,6 +400,9 @@ class Colleague(NamedTuple):
     linkedin_slug: str | None
     # None until loaded: only colleagues whose names come close ever need them.
     emails: frozenset[str] | None = None
+    # The title's key (title_key), for rosters built in memory; people read from the
+    # catalog have theirs loaded only when namesakes tie (see _decide).
+    title: str | None = None
 
 
 @dataclass(slots=True)
@@ -415,9 +418,10 @@ class Roster:
     names: list[str] = field(default_factory=list)
     # "" when the person has no LinkedIn profile.
     slugs: list[str] = field(default_factory=list)
-    # Each person's addresses, when known (people this import batch created); None when
-    # not loaded (people read from the catalog).
+    # Each person's addresses and title key, when known (people this import batch
+    # created); None when not loaded (people read from the catalog).
     emails: list[frozenset[str]] | None = None
+    titles: list[str | None] | None = None
 
     @classmethod
     def of(cls, rosters: Mapping[str, Roster], company_ids: Sequence[str]) -> Roster:
@@ -434,13 +438,26 @@ class Roster:
             block.slugs += roster.slugs
         return block
 
-    def add(self, person_id: str, name_key: str, slug: str | None, emails: frozenset[str]) -> None:
-        """A person with known addresses, to a roster that knows everyone's (``emails=[]``)."""
-        assert self.emails is not None, "a roster read from the catalog has no addresses"
+    @classmethod
+    def in_memory(cls) -> Roster:
+        """A roster that knows everyone's addresses and titles (people :meth:`add` ed)."""
+        return cls(emails=[], titles=[])
+
+    def add(
+        self,
+        person_id: str,
+        name_key: str,
+        slug: str | None,
+        emails: frozenset[str],
+        title: str | None = None,
+    ) -> None:
+        """A person with known addresses and title, to an :meth:`in_memory` roster."""
+        assert self.emails is not None and self.titles is not None, "a catalog roster"
         self.ids.append(person_id)
         self.names.append(name_key)
         self.slugs.append(slug or "")
         self.emails.append(emails)
+        self.titles.append(title_key(title))
 
     def colleague(self, index: int) -> Colleague:
         return Colleague(
@@ -448,6 +465,7 @@ class Roster:
             self.names[index],
             self.slugs[index] or None,
             self.emails[index] if self.emails is not None else None,
+            self.titles[index] if self.titles is not None else None,
         )
 
 
@@ -460,6 +478,15 @@ class NameQuery(NamedTuple):
     roster: Roster
     linkedin_slug: str | None = None
     emails: Collection[str] = ()
+    # The record's title (title_key): breaks a tie between namesakes.
+    title: str | None = None
+
+
+def title_key(title: str | None) -> str | None:
+    """A title as ties are broken on: lower-case, spaces collapsed; None when blank."""
+    if title is None:
+        return None
+    return " ".join(title.lower().split()) or None
 
 
 # || on both backends; NULL would void the whole string, hence the coalesce.
@@ -493,7 +520,8 @@ async def people_by_company(session: AsyncSession, company_ids: Iterable[str]) -
 async def match_names(
     session: AsyncSession, queries: Sequence[NameQuery]
 ) -> list[tuple[str, float] | None]:
-    """:func:`name_match` for many, loading emails only for the close names that need them."""
+    """:func:`name_match` for many, loading emails only for the close names that need them,
+    and titles only for namesakes that tie."""
     shortlists = [shortlist(query.key, query.roster) for query in queries]
     wanted = {
         colleague.person_id
@@ -503,8 +531,8 @@ async def match_names(
         if colleague.emails is None
     }
     emails = await emails_of(session, wanted) if wanted else {}
-    return [
-        _clear_winner(
+    contenders = [
+        _contenders(
             [
                 Scored(colleague._replace(emails=emails[colleague.person_id]), score)
                 if colleague.emails is None and colleague.person_id in emails
@@ -515,6 +543,18 @@ async def match_names(
             emails=query.emails,
         )
         for query, short in zip(queries, shortlists, strict=True)
+    ]
+    tied = {
+        colleague.person_id
+        for query, group in zip(queries, contenders, strict=True)
+        if query.title and len(group) > 1
+        for colleague, _ in group
+        if colleague.title is None
+    }
+    titles = await titles_of(session, tied) if tied else {}
+    return [
+        _decide(group, title=query.title, titles=titles)
+        for query, group in zip(queries, contenders, strict=True)
     ]
 
 
@@ -551,6 +591,20 @@ _EMAILS_OF = AmongQuery(
 )
 
 
+_TITLES_OF = AmongQuery(
+    lambda among: sa.select(PEOPLE.c.id, PEOPLE.c.title).where(among(PEOPLE.c.id))
+)
+
+
+async def titles_of(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, str | None]:
+    """person id -> its title's key (title_key)."""
+    found: dict[str, str | None] = {}
+    for chunk in _chunks(person_ids):
+        for person_id, title in await _TITLES_OF.execute(session, chunk):
+            found[person_id] = title_key(title)
+    return found
+
+
 async def emails_of(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for chunk in _chunks(person_ids):
@@ -565,16 +619,19 @@ def name_match(
     *,
     linkedin_slug: str | None = None,
     emails: Collection[str] = (),
+    title: str | None = None,
 ) -> tuple[str, float] | None:
     """The person of the roster whose name clearly matches ``key``, and its score; see
-    _clear_winner."""
-    return _clear_winner(shortlist(key, roster), linkedin_slug=linkedin_slug, emails=emails)
+    _contenders and _decide (titles as the roster knows them)."""
+    group = _contenders(shortlist(key, roster), linkedin_slug=linkedin_slug, emails=emails)
+    return _decide(group, title=title, titles={})
 
 
-def _clear_winner(
+def _contenders(
     scored: Sequence[Scored], *, linkedin_slug: str | None, emails: Collection[str]
-) -> tuple[str, float] | None:
-    """The one candidate above NAME_THRESHOLD with no rival within NAME_MARGIN of it.
+) -> list[Scored]:
+    """The best candidate and its rivals (other people within NAME_MARGIN of it), best
+    first; none unless the best clears NAME_THRESHOLD.
 
     Colleagues who can't be this person are left out first. A person has one LinkedIn
     profile: another slug means a namesake, never a typo. And someone with an address at
@@ -583,25 +640,51 @@ def _clear_winner(
     """
     ranked = sorted(
         (
-            (score, colleague.person_id)
-            for colleague, score in scored
+            candidate
+            for candidate in scored
             if not (
                 linkedin_slug
-                and colleague.linkedin_slug
-                and colleague.linkedin_slug != linkedin_slug
+                and candidate.colleague.linkedin_slug
+                and candidate.colleague.linkedin_slug != linkedin_slug
             )
-            and not _emails_conflict(emails, colleague.emails or ())
+            and not _emails_conflict(emails, candidate.colleague.emails or ())
         ),
+        key=lambda candidate: candidate.score,
         reverse=True,
     )
-    if not ranked or ranked[0][0] < NAME_THRESHOLD:
-        return None
-    best_score, best_id = ranked[0]
+    if not ranked or ranked[0].score < NAME_THRESHOLD:
+        return []
+    floor = ranked[0].score - NAME_MARGIN
     # The same person twice in the block (same id) is not a rival.
-    for score, person_id in ranked[1:]:
-        if person_id != best_id and score > best_score - NAME_MARGIN:
-            return None
-    return best_id, best_score
+    group: dict[str, Scored] = {}
+    for candidate in ranked:
+        if candidate.score > floor:
+            group.setdefault(candidate.colleague.person_id, candidate)
+    return list(group.values())
+
+
+def _decide(
+    group: Sequence[Scored], *, title: str | None, titles: Mapping[str, str | None]
+) -> tuple[str, float] | None:
+    """The one contender, or among namesakes that tie the one with the record's title.
+
+    Three John Smiths at one company, one of them a financial analyst: a record of John
+    Smith, financial analyst, is him (a re-import must not add a fourth). ``titles``
+    holds the title keys of catalog people; in-memory colleagues carry their own.
+    """
+    if len(group) == 1:
+        return group[0].colleague.person_id, group[0].score
+    if not group or title is None:
+        return None
+    same = [
+        candidate
+        for candidate in group
+        if candidate.score >= NAME_THRESHOLD
+        and (candidate.colleague.title or titles.get(candidate.colleague.person_id)) == title
+    ]
+    if len(same) != 1:
+        return None
+    return same[0].colleague.person_id, same[0].score
 
 
 def _emails_conflict(left: Collection[str], right: Collection[str]) -> bool:

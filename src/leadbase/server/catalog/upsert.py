@@ -451,6 +451,7 @@ class _PeopleBatch:
                 self.staff.get(company_id, match.NOBODY),
                 linkedin_slug=record.linkedin_slug,
                 emails=[address for address, _, _ in record.emails],
+                title=match.title_key(record.title),
             )
             if best is not None:
                 return best[0], "name_company"
@@ -481,12 +482,13 @@ class _PeopleBatch:
         if company_id is not None:
             roster = self.staff.get(company_id)
             if roster is None:
-                roster = self.staff[company_id] = match.Roster(emails=[])
+                roster = self.staff[company_id] = match.Roster.in_memory()
             roster.add(
                 person_id,
                 record.name_key,
                 record.linkedin_slug,
                 frozenset(address for address, _, _ in record.emails),
+                record.title,
             )
         return person_id
 
@@ -710,6 +712,7 @@ async def _fuzzy_candidates(
                 roster=staff.get(company_id, match.NOBODY),
                 linkedin_slug=records[index].linkedin_slug,
                 emails=[address for address, _, _ in records[index].emails],
+                title=match.title_key(records[index].title),
             )
             for index, company_id in wanted
         ],
