@@ -42,3 +42,4 @@ def test_holding_nul_names_every_path() -> None:
     }
     assert nul.holding_nul({"a": "b", "c": ["d"]}) == {}
     assert nul.holding_nul("x\x00", path="q") == {"q": NO_NUL}
+    assert nul.holding_nul({"e\x00": "x"}, root="row") == {"row": f"a key {NO_NUL}"}

@@ -23,25 +23,25 @@ def in_json(body: bytes) -> bool:
     return b"\\u0000" in body and _ESCAPED_NUL.search(body) is not None
 
 
-def holding_nul(value: Any, *, path: str = "") -> dict[str, str]:
+def holding_nul(value: Any, *, path: str = "", root: str = "body") -> dict[str, str]:
     """Where decoded JSON (or a row of text) holds NUL, by path, with the error: an
     object's fields by name (``email``), nested ones dotted (``filters.titles[0]``), a
-    key holding NUL under its object's path (``body`` at the top)."""
+    key holding NUL under its object's path (``root`` at the top: the body, a row)."""
     found: dict[str, str] = {}
-    _collect(value, path, found)
+    _collect(value, path, found, root)
     return found
 
 
-def _collect(value: Any, path: str, found: dict[str, str]) -> None:
+def _collect(value: Any, path: str, found: dict[str, str], root: str) -> None:
     if isinstance(value, str):
         if "\x00" in value:
-            found[path or "body"] = NO_NUL
+            found[path or root] = NO_NUL
     elif isinstance(value, Mapping):
         for name, item in value.items():
             if "\x00" in name:
-                found[path or "body"] = f"a key {NO_NUL}"
+                found[path or root] = f"a key {NO_NUL}"
             else:
-                _collect(item, f"{path}.{name}" if path else name, found)
+                _collect(item, f"{path}.{name}" if path else name, found, root)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _collect(item, f"{path}[{index}]", found)
+            _collect(item, f"{path}[{index}]", found, root)

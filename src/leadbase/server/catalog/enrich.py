@@ -435,7 +435,7 @@ def company_rows(raw: RawBulk) -> list[Row[CompanyKey]]:
 
 
 def _row(row_ref: str, raw: dict[str, Any], schema: type[S], build: Callable[[S], Q]) -> Row[Q]:
-    refused = nul.holding_nul(raw)
+    refused = nul.holding_nul(raw, root="row")
     try:
         identifiers = msgspec.convert(raw, schema)
     except msgspec.ValidationError:

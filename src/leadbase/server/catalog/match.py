@@ -400,8 +400,8 @@ class Colleague(NamedTuple):
     linkedin_slug: str | None
     # None until loaded: only colleagues whose names come close ever need them.
     emails: frozenset[str] | None = None
-    # The title's key (title_key), for rosters built in memory; people read from the
-    # catalog have theirs loaded only when namesakes tie (see _decide).
+    # The title, for rosters built in memory; people read from the catalog have theirs
+    # loaded only when namesakes tie (see _decide).
     title: str | None = None
 
 
@@ -418,8 +418,8 @@ class Roster:
     names: list[str] = field(default_factory=list)
     # "" when the person has no LinkedIn profile.
     slugs: list[str] = field(default_factory=list)
-    # Each person's addresses and title key, when known (people this import batch
-    # created); None when not loaded (people read from the catalog).
+    # Each person's addresses and title, when known (people this import batch created);
+    # None when not loaded (people read from the catalog).
     emails: list[frozenset[str]] | None = None
     titles: list[str | None] | None = None
 
@@ -457,7 +457,7 @@ class Roster:
         self.names.append(name_key)
         self.slugs.append(slug or "")
         self.emails.append(emails)
-        self.titles.append(title_key(title))
+        self.titles.append(title)
 
     def colleague(self, index: int) -> Colleague:
         return Colleague(
@@ -597,11 +597,12 @@ _TITLES_OF = AmongQuery(
 
 
 async def titles_of(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, str | None]:
-    """person id -> its title's key (title_key)."""
+    """person id -> its title."""
     found: dict[str, str | None] = {}
     for chunk in _chunks(person_ids):
-        for person_id, title in await _TITLES_OF.execute(session, chunk):
-            found[person_id] = title_key(title)
+        found.update(
+            (person_id, title) for person_id, title in await _TITLES_OF.execute(session, chunk)
+        )
     return found
 
 
@@ -630,35 +631,33 @@ def name_match(
 def _contenders(
     scored: Sequence[Scored], *, linkedin_slug: str | None, emails: Collection[str]
 ) -> list[Scored]:
-    """The best candidate and its rivals (other people within NAME_MARGIN of it), best
-    first; none unless the best clears NAME_THRESHOLD.
+    """The best candidate and its rivals (other people within NAME_MARGIN of it); none
+    unless the best clears NAME_THRESHOLD.
 
     Colleagues who can't be this person are left out first. A person has one LinkedIn
     profile: another slug means a namesake, never a typo. And someone with an address at
     the same domain but none in common is someone else: a namesake (john.smith@ and
     john.smith2@) or a near-namesake (john.smith@ and joan@).
     """
-    ranked = sorted(
-        (
-            candidate
-            for candidate in scored
-            if not (
-                linkedin_slug
-                and candidate.colleague.linkedin_slug
-                and candidate.colleague.linkedin_slug != linkedin_slug
-            )
-            and not _emails_conflict(emails, candidate.colleague.emails or ())
-        ),
-        key=lambda candidate: candidate.score,
-        reverse=True,
-    )
-    if not ranked or ranked[0].score < NAME_THRESHOLD:
+    eligible = [
+        candidate
+        for candidate in scored
+        if not (
+            linkedin_slug
+            and candidate.colleague.linkedin_slug
+            and candidate.colleague.linkedin_slug != linkedin_slug
+        )
+        and not _emails_conflict(emails, candidate.colleague.emails or ())
+    ]
+    if not eligible:
         return []
-    floor = ranked[0].score - NAME_MARGIN
+    best = max(candidate.score for candidate in eligible)
+    if best < NAME_THRESHOLD:
+        return []
     # The same person twice in the block (same id) is not a rival.
     group: dict[str, Scored] = {}
-    for candidate in ranked:
-        if candidate.score > floor:
+    for candidate in eligible:
+        if candidate.score > best - NAME_MARGIN:
             group.setdefault(candidate.colleague.person_id, candidate)
     return list(group.values())
 
@@ -669,8 +668,9 @@ def _decide(
     """The one contender, or among namesakes that tie the one with the record's title.
 
     Three John Smiths at one company, one of them a financial analyst: a record of John
-    Smith, financial analyst, is him (a re-import must not add a fourth). ``titles``
-    holds the title keys of catalog people; in-memory colleagues carry their own.
+    Smith, financial analyst, is him (a re-import must not add a fourth). ``title`` is
+    a title_key; ``titles`` holds catalog people's titles, in-memory colleagues carry
+    their own. (Keys are made only here: ties are rare, titles many.)
     """
     if len(group) == 1:
         return group[0].colleague.person_id, group[0].score
@@ -680,7 +680,8 @@ def _decide(
         candidate
         for candidate in group
         if candidate.score >= NAME_THRESHOLD
-        and (candidate.colleague.title or titles.get(candidate.colleague.person_id)) == title
+        and title_key(candidate.colleague.title or titles.get(candidate.colleague.person_id))
+        == title
     ]
     if len(same) != 1:
         return None

@@ -197,7 +197,8 @@ def _linkedin(text: str) -> LinkedinRef | None:
     if (profile := _PROFILE_URL.fullmatch(text)) and any(
         char.isalnum() for char in profile.group(1)
     ):
-        return LinkedinRef(kind="person", slug=_profile_slug(profile.group(1)))
+        slug = profile.group(1)
+        return LinkedinRef(kind="person", slug=slug if _MEMBER_ID.fullmatch(slug) else slug.lower())
     if text[:11].lower() == "urn%3ali%3a":
         text = unquote(text)
     if text[:7].lower() == "urn:li:":

@@ -267,7 +267,7 @@ def check_rows(kind: Kind, rows: Sequence[Any]) -> list[CheckedRow]:
 
 def _check_row(kind: Kind, ref: str, row: dict[str, Any]) -> CheckedRow:
     schema = _ROW_SCHEMAS[kind]
-    refused = nul.holding_nul(row)
+    refused = nul.holding_nul(row, root="row")
     try:
         typed = msgspec.convert(row, schema)
     except msgspec.ValidationError:
