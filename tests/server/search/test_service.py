@@ -89,6 +89,15 @@ PEOPLE_CASES: dict[str, tuple[dict[str, Any], list[str]]] = {
     ),
     "locations_match_regions": ({"locations": [{"region": "BAYERN"}]}, [HANS]),
     "locations_ignore_surrounding_spaces": ({"locations": [{"region": " Bayern "}]}, [HANS]),
+    # Stored as "California" and "Texas": a state's code finds them, with a country or not.
+    "locations_match_a_us_state_by_its_code": (
+        {"locations": [{"country": "US", "region": "ca"}, {"region": "TX"}]},
+        [ANA, BOB],
+    ),
+    "exclude_locations_take_a_state_code_too": (
+        {"locations": ["US"], "exclude_locations": [{"region": "CA"}]},
+        [BOB, WEI],
+    ),
     "locations_match_non_ascii_cities": ({"locations": [{"city": "München"}]}, [HANS]),
     "locations_match_any": ({"locations": ["FR", {"city": "Berlin"}]}, [JOSE, CHLOE]),
     "exclude_locations_keep_people_without_a_location": (

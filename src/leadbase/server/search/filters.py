@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from leadbase.server.catalog import normalize
+from leadbase.server.catalog.regions import spellings
 from leadbase.server.errors import (
     InvalidParameter,
     NotEntitled,
@@ -214,9 +215,15 @@ class _Builder:
 
 
 def _location(place: Location) -> Clause:
-    parts = [
-        Facet(letter, part)
-        for letter, part in ((COUNTRY, place.country), (REGION, place.region), (CITY, place.city))
-        if part is not None
-    ]
+    parts: list[Clause] = []
+    if place.country is not None:
+        parts.append(Facet(COUNTRY, place.country))
+    if place.region is not None:
+        # "CA" and "California" are one region (regions: what imports were given varies).
+        either = tuple(
+            Facet(REGION, spelling) for spelling in spellings(place.region, place.country)
+        )
+        parts.append(either[0] if len(either) == 1 else AnyOf(either))
+    if place.city is not None:
+        parts.append(Facet(CITY, place.city))
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
