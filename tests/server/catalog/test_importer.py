@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from leadbase.server.catalog import suppression
 from leadbase.server.catalog.importer import (
     ImportStopped,
     ImportSummary,
@@ -156,6 +157,39 @@ def test_a_namesake_whose_title_no_one_holds_is_someone_new(
     designer = [["", "John", "Smith", "", "", "Designer", "Acme X", "acme-x.com"]]
     again = run_import(database_url, write_csv(tmp_path / "b.csv", HUBSPOT, designer))
     assert (again.created, again.merged) == (1, 0)
+
+
+MEMBER_URL = "https://www.linkedin.com/sales/lead/ACwAABcDeFgHiJkLmNoPqRsTuVwXyZ0123456,NAME"
+SALES_NAVIGATOR = ["First Name", "Last Name", "linkedInProfileUrl", "Company Name"]
+
+
+def test_a_member_id_stored_lower_cased_by_an_older_import_is_still_the_same_person(
+    database_url: str, tmp_path: Path
+) -> None:
+    row = ["Kim", "Kato", MEMBER_URL, "Initech"]
+    run_import(database_url, write_csv(tmp_path / "a.csv", SALES_NAVIGATOR, [row]))
+    (stored,) = rows(database_url, "SELECT linkedin_slug FROM people")
+    assert stored["linkedin_slug"] == "ACwAABcDeFgHiJkLmNoPqRsTuVwXyZ0123456"
+    # What imports stored before member ids kept their case.
+    execute(database_url, "UPDATE people SET linkedin_slug = lower(linkedin_slug)")
+    again = run_import(database_url, write_csv(tmp_path / "b.csv", SALES_NAVIGATOR, [row]))
+    assert (again.created, again.merged) == (0, 1)
+    assert rows(database_url, "SELECT matched_by FROM person_sources WHERE source = 'b.csv'") == [
+        {"matched_by": "linkedin"}
+    ]
+
+    async def suppress() -> None:
+        database = Database(database_url)
+        try:
+            async with database.transaction() as session:
+                await suppression.suppress(session, linkedin_url=MEMBER_URL)
+        finally:
+            await database.dispose()
+
+    asyncio.run(suppress())
+    assert count(database_url, "people") == 0
+    refused = run_import(database_url, write_csv(tmp_path / "c.csv", SALES_NAVIGATOR, [row]))
+    assert (refused.created, refused.suppressed) == (0, 1)
 
 
 def test_failed_rows_are_reported_with_their_spreadsheet_row_numbers(

@@ -28,6 +28,7 @@ from leadbase.server.catalog.normalize import (
     name_key,
     person_name,
     phone,
+    slug_forms,
 )
 from leadbase.server.errors import InvalidLinkedinUrl
 
@@ -35,6 +36,9 @@ from leadbase.server.errors import InvalidLinkedinUrl
 properties = settings(deadline=None, max_examples=200)
 
 # Emails ----------------------------------------------------------------------------------
+
+
+MEMBER_ID = "ACoAABcDeFgHiJkLmNoPqRsTuVwXyZ0123456"
 
 
 @pytest.mark.parametrize(
@@ -202,8 +206,9 @@ def test_phone_of_any_text_is_none_or_a_fixed_point(text: str, region: str | Non
             LinkedinRef("person", "ACwAAA123"),
         ),
         # A member id keeps its case (it is case-sensitive); a public slug does not.
-        ("https://www.linkedin.com/in/ACoAAB12x", LinkedinRef("person", "ACoAAB12x")),
-        ("linkedin.com/in/ACoAAB12x/", LinkedinRef("person", "ACoAAB12x")),
+        (f"https://www.linkedin.com/in/{MEMBER_ID}", LinkedinRef("person", MEMBER_ID)),
+        (f"linkedin.com/in/{MEMBER_ID}/", LinkedinRef("person", MEMBER_ID)),
+        ("https://www.linkedin.com/in/ACMAARON", LinkedinRef("person", "acmaaron")),
         ("https://www.linkedin.com/in/AcoaaB12x", LinkedinRef("person", "acoaab12x")),
         ("https://www.linkedin.com/company/acme-inc/", LinkedinRef("company", "acme-inc")),
         ("uk.linkedin.com/company/Acme-Inc/about", LinkedinRef("company", "acme-inc")),
@@ -534,6 +539,9 @@ def test_domain_is_the_registrable_domain(raw: str, expected: str) -> None:
         "co.uk",
         "com",
         "example.notatld",
+        # A tenant of a platform under a private wildcard rule is not the platform.
+        "acme.moonscale.io",
+        "john@acme.moonscale.io",
         "exa mple.com",
         "-example.com",
         "example..com",
@@ -886,3 +894,8 @@ def test_a_headcount_falls_inside_its_bucket(count: int) -> None:
 def test_headcount_range_of_any_text_is_a_bucket_or_none(text: str) -> None:
     found = headcount_range(text)
     assert found is None or found[0] in HEADCOUNT_RANGES
+
+
+def test_a_member_ids_forms_include_the_lower_cased_one_older_imports_stored() -> None:
+    assert slug_forms(MEMBER_ID) == (MEMBER_ID, MEMBER_ID.lower())
+    assert slug_forms("jane-doe") == ("jane-doe",)

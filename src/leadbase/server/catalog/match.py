@@ -34,7 +34,7 @@ from leadbase.server.catalog.models import (
     PHONES,
     Company,
 )
-from leadbase.server.catalog.normalize import PersonName
+from leadbase.server.catalog.normalize import PersonName, slug_forms
 
 # Tuned on tests/server/catalog/noisy_people.py (nicknames, typos, titles and suffixes,
 # accents, "Last, First", middle names, colleagues with close names): over eight seeds,
@@ -201,9 +201,15 @@ async def key_owners(
     for chunk in _chunks(emails):
         rows = await _EMAIL_OWNERS.execute(session, chunk)
         owners.emails.update((address, person_id) for address, person_id in rows)
-    for chunk in _chunks(slugs):
+    asked = set(slugs)
+    for chunk in _chunks({form for slug in asked for form in slug_forms(slug)}):
         rows = await _SLUG_OWNERS.execute(session, chunk)
         owners.slugs.update((slug, person_id) for slug, person_id in rows if slug)
+    for slug in asked - owners.slugs.keys():
+        # A member id the catalog holds lower-cased (stored before ids kept their case).
+        legacy = [form for form in slug_forms(slug)[1:] if form in owners.slugs]
+        if legacy:
+            owners.slugs[slug] = owners.slugs[legacy[0]]
     for chunk in _chunks(phones):
         holders = await _PHONE_HOLDERS.execute(session, chunk)
         for e164, person_id, name_key, slug in holders:

@@ -135,8 +135,9 @@ _JOB_QUERY = re.compile(r"(?:^|&)currentjobid=(\d{1,20})(?:&|$)", re.IGNORECASE 
 _ID_QUERY = re.compile(r"(?:^|&)id=([\w-]{1,200})(?:&|$)", re.IGNORECASE | re.ASCII)
 _URN = re.compile(r"urn:li:([a-z_]+):(.+)", re.IGNORECASE)
 _URN_ID = re.compile(r"[\w-]{1,200}", re.ASCII)
-# A member id where a profile slug goes ("/in/ACoAAB..."): public slugs are lower-case.
-_MEMBER_ID = re.compile(r"AC[A-Za-z]AA[\w-]{1,195}", re.ASCII)
+# A member id where a profile slug goes ("/in/ACoAAB..." of ~39 characters): public slugs
+# are lower-case, and one as long that starts so is unlikely.
+_MEMBER_ID = re.compile(r"AC[a-z]AA[\w-]{20,195}", re.ASCII)
 _URN_KINDS: dict[str, LinkedinKind] = {
     "fsd_profile": "person",
     "fs_profile": "person",
@@ -291,6 +292,13 @@ def _from_urn(text: str) -> LinkedinRef | None:
     return LinkedinRef(kind=kind, slug=identifier)
 
 
+def slug_forms(slug: str) -> tuple[str, ...]:
+    """A profile slug as the catalog may hold it: a member id also lower-cased, as imports
+    stored member ids before they kept their case; any other slug alone."""
+    lowered = slug.lower()
+    return (slug,) if lowered == slug else (slug, lowered)
+
+
 def _profile_slug(text: str) -> str:
     """An /in/ segment: a member id as it is, a public slug lower-cased."""
     return text if _MEMBER_ID.fullmatch(text) else _slug(text)
@@ -332,9 +340,9 @@ def domain(raw: str) -> str | None:
     """The registrable domain ("example.co.uk") of a URL, host name or email address.
 
     Lower-case ASCII (IDNA); None for IP addresses, single-label hosts and bare public
-    suffixes. Private suffixes count ("acme.github.io" is its own domain), unless the
-    host is one itself: "www.moonscale.io", under the private rule "*.moonscale.io", is
-    moonscale.io by the ICANN rules.
+    suffixes. Private suffixes count ("acme.github.io" is its own domain); a host that is
+    one itself is its owner's domain only as that domain or its www (see
+    _owner_of_private_suffix).
     """
     return _domain(raw.strip().lower())
 
@@ -354,10 +362,21 @@ def _domain(text: str) -> str | None:
         return None
     parts = _tld_extractor().extract_str(ascii_host)
     if not parts.domain:
-        parts = _tld_extractor().extract_str(ascii_host, include_psl_private_domains=False)
-    if not parts.domain or not parts.suffix:
+        return _owner_of_private_suffix(ascii_host)
+    if not parts.suffix:
         return None
     return f"{parts.domain}.{parts.suffix}"
+
+
+def _owner_of_private_suffix(host: str) -> str | None:
+    """A host that is itself a private suffix: the ICANN registrable domain when the host
+    is that domain or its www ("www.moonscale.io" under "*.moonscale.io"). Any other
+    name under it is a tenant of the platform, not the platform's company."""
+    parts = _tld_extractor().extract_str(host, include_psl_private_domains=False)
+    if not parts.domain or not parts.suffix:
+        return None
+    registrable = f"{parts.domain}.{parts.suffix}"
+    return registrable if host in (registrable, f"www.{registrable}") else None
 
 
 # Company names ---------------------------------------------------------------------------

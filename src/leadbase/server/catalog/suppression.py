@@ -123,7 +123,8 @@ async def _people_with(session: AsyncSession, key: SuppressedKey) -> set[str]:
     if key.kind == "email":
         statements.append(sa.select(EMAILS.c.person_id).where(EMAILS.c.email == key.value))
     elif key.kind == "linkedin":
-        statements.append(sa.select(PEOPLE.c.id).where(PEOPLE.c.linkedin_slug == key.value))
+        forms = normalize.slug_forms(key.value)
+        statements.append(sa.select(PEOPLE.c.id).where(PEOPLE.c.linkedin_slug.in_(forms)))
     elif key.kind == "phone":
         statements.append(sa.select(PHONES.c.person_id).where(PHONES.c.e164 == key.value))
     else:

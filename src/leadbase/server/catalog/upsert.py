@@ -91,7 +91,12 @@ async def _suppressed_people(session: AsyncSession, records: Sequence[PersonReco
         session,
         {
             "email": emails,
-            "linkedin": {r.linkedin_slug for r in records if r.linkedin_slug},
+            "linkedin": {
+                form
+                for r in records
+                if r.linkedin_slug
+                for form in normalize.slug_forms(r.linkedin_slug)
+            },
             "phone": {e164 for r in records for e164, _ in r.phones},
             "domain": domains,
         },
@@ -111,7 +116,9 @@ def _is_suppressed(record: PersonRecord, found: set[tuple[str, str]]) -> bool:
     for address, _, _ in record.emails:
         if ("email", address) in found or ("domain", _email_domain(address)) in found:
             return True
-    if record.linkedin_slug and ("linkedin", record.linkedin_slug) in found:
+    if record.linkedin_slug and any(
+        ("linkedin", form) in found for form in normalize.slug_forms(record.linkedin_slug)
+    ):
         return True
     if any(("phone", e164) in found for e164, _ in record.phones):
         return True
