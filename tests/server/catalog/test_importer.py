@@ -159,6 +159,39 @@ def test_a_namesake_whose_title_no_one_holds_is_someone_new(
     assert (again.created, again.merged) == (1, 0)
 
 
+def test_a_namesake_new_in_this_batch_is_a_rival_of_the_catalogs(
+    database_url: str, tmp_path: Path
+) -> None:
+    run_import(database_url, write_csv(tmp_path / "a.csv", HUBSPOT, NAMESAKES[:2]))
+    keyless = [
+        ["", "John", "Smith", "", "", "Designer", "Acme X", "acme-x.com"],
+        ["", "John", "Smith", "", "", "Engineer", "Acme X", "acme-x.com"],
+    ]
+    again = run_import(database_url, write_csv(tmp_path / "b.csv", HUBSPOT, keyless))
+    # The designer is new; the engineer is the catalog's, not the designer just created.
+    assert (again.created, again.merged) == (1, 1)
+    merged_into = rows(
+        database_url,
+        "SELECT people.title FROM person_sources JOIN people ON people.id = person_id"
+        " WHERE person_sources.source = 'b.csv' ORDER BY person_sources.id",
+    )
+    assert [row["title"] for row in merged_into] == ["Designer", "Engineer"]
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk-load", "row-by-row"])
+def test_a_title_a_merge_filled_in_decides_a_later_tie_in_the_same_file(
+    database_url: str, tmp_path: Path, bulk: bool
+) -> None:
+    body = [
+        ["", "Ann", "Lee", "ann@initech.com", "", "", "Initech", "initech.com"],
+        ["", "Ann", "Lee", "a.lee@initech.com", "", "Engineer", "Initech", "initech.com"],
+        ["", "Ann", "Lee", "ann@initech.com", "", "CFO", "Initech", "initech.com"],
+        ["", "Ann", "Lee", "", "", "CFO", "Initech", "initech.com"],
+    ]
+    done = run_import(database_url, write_csv(tmp_path / "a.csv", HUBSPOT, body), bulk=bulk)
+    assert (done.created, done.merged) == (2, 2)
+
+
 MEMBER_URL = "https://www.linkedin.com/sales/lead/ACwAABcDeFgHiJkLmNoPqRsTuVwXyZ0123456,NAME"
 SALES_NAVIGATOR = ["First Name", "Last Name", "linkedInProfileUrl", "Company Name"]
 

@@ -241,10 +241,10 @@ def test_two_namesakes_at_one_company_are_never_guessed_between(
     assert find(database_url, named("Sam Lee", company_domain="acme.com")) == [None]
 
 
-def namesakes(*titles: str | None) -> match.Roster:
+def namesakes(*titles: str | None, prefix: str = "per_") -> match.Roster:
     roster = match.Roster.in_memory()
     for index, title in enumerate(titles):
-        roster.add(f"per_{index}", "john smith", None, frozenset(), title)
+        roster.add(f"{prefix}{index}", "john smith", None, frozenset(), title)
     return roster
 
 
@@ -255,8 +255,11 @@ def namesakes(*titles: str | None) -> match.Roster:
         (("CEO", "Engineer", "Financial Analyst"), "Designer", None),
         (("CEO", "Engineer", "Financial Analyst"), None, None),
         (("Engineer", "Engineer", "CEO"), "engineer", None),  # two hold it: still a tie
-        (("CEO", None), "CEO", "per_0"),
+        (("CEO", None), "CEO", None),  # the namesake without a title might be the CEO
         (("CEO",), "Designer", "per_0"),  # no namesake: the name alone decides
+        # More namesakes than a shortlist holds: one left out might hold the title too.
+        (("CEO", *["Engineer"] * 9), "ceo", None),
+        (("CEO", *["Engineer"] * 6), "ceo", "per_0"),
     ],
 )
 def test_a_tie_between_namesakes_goes_to_the_one_holding_the_records_title(
@@ -264,6 +267,26 @@ def test_a_tie_between_namesakes_goes_to_the_one_holding_the_records_title(
 ) -> None:
     found = match.name_match("john smith", namesakes(*titles), title=match.title_key(title))
     assert (found[0] if found else None) == expected
+
+
+def test_a_title_filled_by_a_merge_counts_in_a_later_tie() -> None:
+    roster = namesakes(None, "Engineer")
+    assert match.name_match("john smith", roster, title="cfo") is None
+    roster.fill_title("per_0", "CFO")
+    roster.fill_title("per_1", "CFO")  # a known title is never overwritten
+    found = match.name_match("john smith", roster, title="cfo")
+    assert found is not None and found[0] == "per_0"
+
+
+def test_namesakes_of_two_rosters_are_rivals_of_each_other() -> None:
+    catalog = match.contenders_in("john smith", namesakes("Engineer", prefix="cat_"))
+    batch = match.contenders_in("john smith", namesakes("Designer", prefix="new_"))
+    assert match.decide(batch, None) is not None  # alone, each roster has a clear winner
+    both = match.together(batch, catalog)
+    assert match.decide(both, None) is None
+    assert match.decide(both, "engineer") == ("cat_0", 1.0)
+    # The same person in both (a block of one company's rosters) is no rival of itself.
+    assert match.decide(match.together(catalog, catalog), None) == ("cat_0", 1.0)
 
 
 def test_a_colleague_with_another_linkedin_profile_is_a_namesake(

@@ -14,6 +14,7 @@ with another LinkedIn profile is a namesake, never a typo.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -407,7 +408,7 @@ class Colleague(NamedTuple):
     # None until loaded: only colleagues whose names come close ever need them.
     emails: frozenset[str] | None = None
     # The title, for rosters built in memory; people read from the catalog have theirs
-    # loaded only when namesakes tie (see _decide).
+    # loaded only when a record's title may decide (catalog_contenders).
     title: str | None = None
 
 
@@ -458,12 +459,20 @@ class Roster:
         title: str | None = None,
     ) -> None:
         """A person with known addresses and title, to an :meth:`in_memory` roster."""
-        assert self.emails is not None and self.titles is not None, "a catalog roster"
+        assert self.emails is not None and self.titles is not None, "add() needs in_memory()"
         self.ids.append(person_id)
         self.names.append(name_key)
         self.slugs.append(slug or "")
         self.emails.append(emails)
-        self.titles.append(title)
+        # Interned: a bulk load keeps a roster entry per person, and titles repeat.
+        self.titles.append(sys.intern(title) if title else None)
+
+    def fill_title(self, person_id: str, title: str) -> None:
+        """The title a merge gave a person of this in-memory roster who had none."""
+        assert self.titles is not None, "fill_title() needs in_memory()"
+        for index, known in enumerate(self.ids):
+            if known == person_id and self.titles[index] is None:
+                self.titles[index] = sys.intern(title)
 
     def colleague(self, index: int) -> Colleague:
         return Colleague(
@@ -526,8 +535,17 @@ async def people_by_company(session: AsyncSession, company_ids: Iterable[str]) -
 async def match_names(
     session: AsyncSession, queries: Sequence[NameQuery]
 ) -> list[tuple[str, float] | None]:
-    """:func:`name_match` for many, loading emails only for the close names that need them,
-    and titles only for namesakes that tie."""
+    """:func:`name_match` for many, against rosters read from the catalog."""
+    found = await catalog_contenders(session, queries)
+    return [decide(group, query.title) for query, group in zip(queries, found, strict=True)]
+
+
+async def catalog_contenders(
+    session: AsyncSession, queries: Sequence[NameQuery]
+) -> list[Contenders]:
+    """Each query's :class:`Contenders` in its catalog roster, in a handful of queries:
+    emails loaded only for the close names that need them, titles only for the
+    contenders of a query that has one."""
     shortlists = [shortlist(query.key, query.roster) for query in queries]
     wanted = {
         colleague.person_id
@@ -537,30 +555,45 @@ async def match_names(
         if colleague.emails is None
     }
     emails = await emails_of(session, wanted) if wanted else {}
-    contenders = [
-        _contenders(
-            [
-                Scored(colleague._replace(emails=emails[colleague.person_id]), score)
-                if colleague.emails is None and colleague.person_id in emails
-                else Scored(colleague, score)
-                for colleague, score in short
-            ],
-            linkedin_slug=query.linkedin_slug,
-            emails=query.emails,
+    found = [
+        Contenders(
+            _contenders(
+                [
+                    Scored(colleague._replace(emails=emails[colleague.person_id]), score)
+                    if colleague.emails is None and colleague.person_id in emails
+                    else Scored(colleague, score)
+                    for colleague, score in short
+                ],
+                linkedin_slug=query.linkedin_slug,
+                emails=query.emails,
+            ),
+            complete=len(short) < _PREFILTER_KEEP,
         )
         for query, short in zip(queries, shortlists, strict=True)
     ]
-    tied = {
-        colleague.person_id
-        for query, group in zip(queries, contenders, strict=True)
-        if query.title and len(group) > 1
-        for colleague, _ in group
-        if colleague.title is None
+    titled = {
+        candidate.colleague.person_id
+        for query, contenders in zip(queries, found, strict=True)
+        if query.title
+        for candidate in contenders.group
+        if candidate.colleague.title is None
     }
-    titles = await titles_of(session, tied) if tied else {}
+    if not titled:
+        return found
+    titles = await titles_of(session, titled)
     return [
-        _decide(group, title=query.title, titles=titles)
-        for query, group in zip(queries, contenders, strict=True)
+        contenders._replace(
+            group=[
+                Scored(
+                    candidate.colleague._replace(title=titles.get(candidate.colleague.person_id)),
+                    candidate.score,
+                )
+                if candidate.colleague.title is None
+                else candidate
+                for candidate in contenders.group
+            ]
+        )
+        for contenders in found
     ]
 
 
@@ -620,6 +653,42 @@ async def emails_of(session: AsyncSession, person_ids: Iterable[str]) -> dict[st
     return {person_id: frozenset(emails) for person_id, emails in found.items()}
 
 
+class Contenders(NamedTuple):
+    """The best candidate for a name and its rivals (see _contenders); ``complete`` when
+    the roster's close names were all looked at. A shortlist cut at _PREFILTER_KEEP may
+    have left namesakes out, and then a title cannot tell them apart."""
+
+    group: list[Scored]
+    complete: bool
+
+
+def contenders_in(
+    key: str,
+    roster: Roster,
+    *,
+    linkedin_slug: str | None = None,
+    emails: Collection[str] = (),
+) -> Contenders:
+    """The :class:`Contenders` for ``key`` in a roster that holds what it needs (built
+    in memory, or a catalog roster when no email or title is asked about)."""
+    short = shortlist(key, roster)
+    group = _contenders(short, linkedin_slug=linkedin_slug, emails=emails)
+    return Contenders(group, complete=len(short) < _PREFILTER_KEEP)
+
+
+def together(
+    first: Contenders,
+    second: Contenders,
+    *,
+    linkedin_slug: str | None = None,
+    emails: Collection[str] = (),
+) -> Contenders:
+    """The contenders of two rosters of one company (the catalog's, an import batch's)
+    as one: a namesake in either is a rival."""
+    group = _contenders([*first.group, *second.group], linkedin_slug=linkedin_slug, emails=emails)
+    return Contenders(group, complete=first.complete and second.complete)
+
+
 def name_match(
     key: str,
     roster: Roster,
@@ -629,9 +698,8 @@ def name_match(
     title: str | None = None,
 ) -> tuple[str, float] | None:
     """The person of the roster whose name clearly matches ``key``, and its score; see
-    _contenders and _decide (titles as the roster knows them)."""
-    group = _contenders(shortlist(key, roster), linkedin_slug=linkedin_slug, emails=emails)
-    return _decide(group, title=title, titles={})
+    _contenders and decide."""
+    return decide(contenders_in(key, roster, linkedin_slug=linkedin_slug, emails=emails), title)
 
 
 def _contenders(
@@ -668,26 +736,27 @@ def _contenders(
     return list(group.values())
 
 
-def _decide(
-    group: Sequence[Scored], *, title: str | None, titles: Mapping[str, str | None]
-) -> tuple[str, float] | None:
-    """The one contender, or among namesakes that tie the one with the record's title.
+def decide(found: Contenders, title: str | None) -> tuple[str, float] | None:
+    """The one contender; among namesakes that tie, the one holding the record's title
+    (a title_key), when every one of them has a known title and only one holds it.
 
     Three John Smiths at one company, one of them a financial analyst: a record of John
-    Smith, financial analyst, is him (a re-import must not add a fourth). ``title`` is
-    a title_key; ``titles`` holds catalog people's titles, in-memory colleagues carry
-    their own. (Keys are made only here: ties are rare, titles many.)
+    Smith, financial analyst, is him (a re-import must not add a fourth). A namesake
+    whose title is unknown might hold it too, and one left out of a cut shortlist might:
+    then nobody is chosen. (Keys are made only here: ties are rare, titles many.)
     """
+    group = found.group
     if len(group) == 1:
         return group[0].colleague.person_id, group[0].score
-    if not group or title is None:
+    if not group or title is None or not found.complete:
+        return None
+    keys = [title_key(candidate.colleague.title) for candidate in group]
+    if None in keys:
         return None
     same = [
         candidate
-        for candidate in group
-        if candidate.score >= NAME_THRESHOLD
-        and title_key(candidate.colleague.title or titles.get(candidate.colleague.person_id))
-        == title
+        for candidate, key in zip(group, keys, strict=True)
+        if key == title and candidate.score >= NAME_THRESHOLD
     ]
     if len(same) != 1:
         return None

@@ -435,8 +435,8 @@ class _PeopleBatch:
                     return holder, "phone"
         return None
 
-    def batch_match(self, record: PersonRecord, company_id: str | None) -> tuple[str, str] | None:
-        """An earlier record of this batch that is the same person."""
+    def batch_match(self, record: PersonRecord) -> tuple[str, str] | None:
+        """An earlier record of this batch that is the same person by an exact key."""
         if (person_id := self.records.get(record.source_record_id)) in self.new:
             assert person_id is not None
             return person_id, "record_id"
@@ -452,17 +452,29 @@ class _PeopleBatch:
                 )
                 if holder is not None:
                     return holder, "phone"
-        if company_id is not None:
-            best = match.name_match(
-                record.name_key,
-                self.staff.get(company_id, match.NOBODY),
-                linkedin_slug=record.linkedin_slug,
-                emails=[address for address, _, _ in record.emails],
-                title=match.title_key(record.title),
-            )
-            if best is not None:
-                return best[0], "name_company"
         return None
+
+    def name_match(
+        self, record: PersonRecord, company_id: str | None, catalog: match.Contenders | None
+    ) -> tuple[str, str] | None:
+        """The person of the company this record names, among the people this batch (or
+        bulk load) created there and ``catalog``'s contenders from the catalog's roster:
+        a namesake in either is a rival."""
+        if company_id is None:
+            return None
+        emails = [address for address, _, _ in record.emails]
+        found = match.contenders_in(
+            record.name_key,
+            self.staff.get(company_id, match.NOBODY),
+            linkedin_slug=record.linkedin_slug,
+            emails=emails,
+        )
+        if catalog is not None:
+            found = match.together(
+                found, catalog, linkedin_slug=record.linkedin_slug, emails=emails
+            )
+        best = match.decide(found, match.title_key(record.title))
+        return (best[0], "name_company") if best is not None else None
 
     def create(self, record: PersonRecord, company_id: str | None) -> str:
         person_id = new_id("per")
@@ -514,7 +526,11 @@ class _PeopleBatch:
         }
         created = self.new.get(person_id)
         if created is not None:
+            untitled = created["title"] is None
             _fill_missing(created, values, _PERSON_GROUPS)
+            roster = self.staff.get(created["company_id"])
+            if untitled and created["title"] is not None and roster is not None:
+                roster.fill_title(person_id, created["title"])
             return
         params: dict[str, Any] = {f"v_{name}": value for name, value in values.items()}
         params["v_id"] = person_id
@@ -653,7 +669,7 @@ async def plan_people(
             outcomes.append(RowOutcome(status="suppressed"))
             continue
         record, company_id, found, similar = next(resolved)
-        found = found or batch.batch_match(record, company_id) or similar
+        found = found or batch.batch_match(record) or batch.name_match(record, company_id, similar)
         if found is None:
             person_id = batch.create(record, company_id)
             batch.attach_keys(person_id, record, "created")
@@ -695,8 +711,9 @@ async def _fuzzy_candidates(
     exact: Sequence[tuple[str, str] | None],
     *,
     created: Collection[str],
-) -> list[tuple[str, str] | None]:
-    """A catalog person of the same company with a matching name, for inexact records.
+) -> list[match.Contenders | None]:
+    """For each inexact record with a company, the catalog people of that company whose
+    names come close (_PeopleBatch.name_match decides, with the batch's own people).
 
     Companies the batch ``created`` have nobody in the catalog yet.
     """
@@ -705,13 +722,13 @@ async def _fuzzy_candidates(
         for index, company_id in enumerate(company_ids)
         if company_id is not None and exact[index] is None
     ]
-    found: list[tuple[str, str] | None] = [None] * len(records)
+    found: list[match.Contenders | None] = [None] * len(records)
     if not wanted:
         return found
     staff = await match.people_by_company(
         session, {company_id for _, company_id in wanted if company_id not in created}
     )
-    names = await match.match_names(
+    contenders = await match.catalog_contenders(
         session,
         [
             match.NameQuery(
@@ -724,9 +741,8 @@ async def _fuzzy_candidates(
             for index, company_id in wanted
         ],
     )
-    for (index, _), best in zip(wanted, names, strict=True):
-        if best is not None:
-            found[index] = (best[0], "name_company")
+    for (index, _), group in zip(wanted, contenders, strict=True):
+        found[index] = group
     return found
 
 
