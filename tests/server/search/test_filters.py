@@ -105,7 +105,7 @@ def test_no_filter_asks_nothing_of_the_index() -> None:
 def test_exclusions_are_kept_apart_from_requirements() -> None:
     found = criteria("people", people(exclude_job_titles=["Intern"], keywords="Data"))
     assert found.match == Match(
-        required=(Words("text", ("Data",)),),
+        required=(Words("text", ("Data",), typed=True),),
         excluded=(AnyOf((Words("title", ("Intern",)),)),),
     )
 

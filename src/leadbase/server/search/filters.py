@@ -146,7 +146,7 @@ class _Builder:
         if not found:
             self.errors[f"filters.{name}"] = "holds no letters or digits"
         else:
-            self._add(Words(field, found), exclude=False)
+            self._add(Words(field, found, typed=True), exclude=False)
 
     def phrases(
         self, name: str, field: str, values: Sequence[str] | None, *, exclude: bool = False

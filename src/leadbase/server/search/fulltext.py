@@ -40,10 +40,13 @@ def facet_token(letter: str, value: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """Every word in ``field``, each as a word prefix (see :func:`as_prefix`)."""
+    """Every word in ``field``, each as a word prefix (see :func:`as_prefix`); ``typed``
+    for free text whose last word may be half typed (keywords), not for a value such as
+    a job title."""
 
     field: str
     words: tuple[str, ...]
+    typed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +102,9 @@ def fts5_query(match: Match, layout: Layout) -> str:
 def _fts5(clause: Clause, layout: Layout) -> str:
     if isinstance(clause, Words):
         columns = " ".join(layout.columns[clause.field])
-        terms = " AND ".join(_fts5_word(word, prefix) for word, prefix in as_prefix(clause.words))
+        terms = " AND ".join(
+            _fts5_word(word, prefix) for word, prefix in as_prefix(clause.words, typed=clause.typed)
+        )
         return f"({{{columns}}} : ({terms}))"
     if isinstance(clause, Facet):
         token = (
@@ -112,13 +117,18 @@ def _fts5(clause: Clause, layout: Layout) -> str:
     return "(" + operator.join(_fts5(item, layout) for item in clause.items) + ")"
 
 
-def as_prefix(words: tuple[str, ...]) -> list[tuple[str, bool]]:
-    """Each word, and whether it matches as a prefix: all do but a one-letter word before
-    the last. "peter w" wants a word starting with w (the one being typed); in "r&d"
-    or "c developer" the letter is a word of its own, and as a prefix it would match
-    "regional director"."""
+def as_prefix(words: tuple[str, ...], *, typed: bool = False) -> list[tuple[str, bool]]:
+    """Each word, and whether it matches as a prefix: words of two characters or more.
+
+    A one-letter word is a word of its own ("r&d", "Engineer I": as a prefix it would
+    match "regional director", "Engineer II"), except, in ``typed`` text, a last letter:
+    keywords "peter w" want a word starting with w, the one being typed.
+    """
     last = len(words) - 1
-    return [(word, len(word) > 1 or index == last) for index, word in enumerate(words)]
+    return [
+        (word, len(word) > 1 or (typed and index == last and word.isalpha()))
+        for index, word in enumerate(words)
+    ]
 
 
 def _fts5_word(word: str, prefix: bool) -> str:
@@ -166,7 +176,10 @@ def _made_of(clause: Clause, leaf: type[Words | Facet]) -> bool:
 def _words_text(clause: Clause, layout: Layout) -> str:
     if isinstance(clause, Words):
         weights = layout.weights[clause.field]
-        terms = (_tsquery_word(word, prefix, weights) for word, prefix in as_prefix(clause.words))
+        terms = (
+            _tsquery_word(word, prefix, weights)
+            for word, prefix in as_prefix(clause.words, typed=clause.typed)
+        )
         return "(" + " & ".join(terms) + ")"
     assert isinstance(clause, AllOf | AnyOf)
     operator = " & " if isinstance(clause, AllOf) else " | "

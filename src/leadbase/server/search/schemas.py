@@ -72,8 +72,8 @@ Keywords = Annotated[
         min_length=1,
         max_length=200,
         description="Words that must all appear (as word prefixes, ignoring case and"
-        " accents) in the record's text fields; a one-letter word before the last is a"
-        ' word of its own ("r&d").',
+        " accents) in the record's text fields; a one-letter word is a word of its own"
+        ' ("r&d"), but for a last letter, a prefix ("peter w").',
     ),
 ]
 CountryCode = Annotated[
@@ -109,8 +109,8 @@ TitleList = Annotated[
         min_length=1,
         max_length=MAX_VALUES,
         description="Any of these; a title matches when it holds every word given, each as"
-        ' a word prefix ("vp sales" matches "VP of Sales"; a one-letter word before the'
-        ' last is a word of its own: "r&d").',
+        ' a word prefix ("vp sales" matches "VP of Sales"); a one-letter word is a word of'
+        ' its own ("Engineer I", "r&d").',
     ),
 ]
 NameList = Annotated[
