@@ -1,32 +1,32 @@
-"""The two spellings of a US state or Canadian province."""
+"""The other spelling of a US state or Canadian province."""
 
 from __future__ import annotations
 
 import pytest
 
-from leadbase.server.catalog.regions import CANADIAN_PROVINCES, US_STATES, spellings
+from leadbase.server.catalog.regions import CANADIAN_PROVINCES, US_STATES, other_spelling
 
 
 @pytest.mark.parametrize(
     ("region", "country", "expected"),
     [
-        ("CA", "US", ("CA", "California")),
-        ("california", "us", ("california", "CA")),
-        ("ca", None, ("ca", "California")),
-        ("Quebec", "CA", ("Quebec", "QC")),
-        ("ON", None, ("ON", "Ontario")),
-        ("CA", "DE", ("CA",)),  # not a region code of Germany
-        ("Bayern", None, ("Bayern",)),
-        ("Ontario", "US", ("Ontario",)),  # a province, not a state
+        ("CA", "US", ("California", "US")),
+        ("california", "us", ("CA", "US")),
+        ("ca", None, ("California", "US")),
+        ("Quebec", "CA", ("QC", "CA")),
+        ("ON", None, ("Ontario", "CA")),
+        ("CA", "DE", None),  # not a region of Germany
+        ("Bayern", None, None),
+        ("Ontario", "US", None),  # a province, not a state
     ],
 )
-def test_a_state_or_province_is_found_by_its_code_or_its_name(
-    region: str, country: str | None, expected: tuple[str, ...]
+def test_a_state_or_province_has_a_code_and_a_name_in_its_country(
+    region: str, country: str | None, expected: tuple[str, str] | None
 ) -> None:
-    assert spellings(region, country) == expected
+    assert other_spelling(region, country) == expected
 
 
-def test_no_code_means_a_state_and_a_province_at_once() -> None:
+def test_no_code_or_name_is_a_state_and_a_province_at_once() -> None:
     assert not set(US_STATES) & set(CANADIAN_PROVINCES)
     names = [*US_STATES.values(), *CANADIAN_PROVINCES.values()]
     assert len({name.casefold() for name in names}) == len(names)

@@ -140,3 +140,37 @@ def test_founded_to_before_founded_from_is_invalid() -> None:
     with pytest.raises(InvalidParameter) as raised:
         criteria("companies", filters)
     assert raised.value.details == {"filters.founded_to": "must not be before founded_from"}
+
+
+def test_a_state_is_found_by_its_other_spelling_only_in_its_own_country() -> None:
+    found = criteria("people", people(locations=[{"region": "Washington"}]))
+    assert found.match == Match(
+        required=(
+            AnyOf(
+                (
+                    AnyOf(
+                        (
+                            Facet("r", "Washington"),
+                            # "WA" is Western Australia too: only the US's counts.
+                            AllOf((Facet("c", "US"), Facet("r", "WA"))),
+                        )
+                    ),
+                )
+            ),
+        )
+    )
+    within = criteria("people", people(locations=[{"country": "us", "region": "wa"}]))
+    assert within.match == Match(
+        required=(
+            AnyOf(
+                (
+                    AllOf(
+                        (
+                            Facet("c", "us"),
+                            AnyOf((Facet("r", "wa"), Facet("r", "Washington"))),
+                        )
+                    ),
+                )
+            ),
+        )
+    )

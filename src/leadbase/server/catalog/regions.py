@@ -1,6 +1,6 @@
 """US states and Canadian provinces, the two spellings CRM exports mix ("CA" and
-"California"): search treats them as one region. An import keeps what it was given, and
-records show it as written.
+"California"): search treats them as one region in its country. An import keeps what it
+was given, and records show it as written.
 """
 
 from __future__ import annotations
@@ -79,17 +79,16 @@ CANADIAN_PROVINCES: Mapping[str, str] = {
 _BY_COUNTRY: Mapping[str, Mapping[str, str]] = {"US": US_STATES, "CA": CANADIAN_PROVINCES}
 
 
-def _pairs(country: str | None) -> list[tuple[str, str]]:
-    if country is None:
-        return [pair for regions in _BY_COUNTRY.values() for pair in regions.items()]
-    return list(_BY_COUNTRY.get(country.upper(), {}).items())
-
-
-def spellings(region: str, country: str | None = None) -> tuple[str, ...]:
-    """``region`` and its other spelling, code or name, in ``country`` (US or CA) or,
-    without a country, in either: ("CA", "California"). The region alone otherwise."""
+def other_spelling(region: str, country: str | None = None) -> tuple[str, str] | None:
+    """The other spelling of a US state or Canadian province, code for name or name for
+    code, and the country it belongs to: ("California", "US") for "CA". Without
+    ``country`` both countries are looked in; None when the region is neither."""
     wanted = region.strip().casefold()
-    for code, name in _pairs(country):
-        if wanted in (code.casefold(), name.casefold()):
-            return (region, name if wanted == code.casefold() else code)
-    return (region,)
+    countries = [country.upper()] if country is not None else list(_BY_COUNTRY)
+    for code in countries:
+        for short, name in _BY_COUNTRY.get(code, {}).items():
+            if wanted == short.casefold():
+                return name, code
+            if wanted == name.casefold():
+                return short, code
+    return None

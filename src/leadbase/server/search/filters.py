@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from leadbase.server.catalog import normalize
-from leadbase.server.catalog.regions import spellings
+from leadbase.server.catalog.regions import other_spelling
 from leadbase.server.errors import (
     InvalidParameter,
     NotEntitled,
@@ -214,16 +214,26 @@ class _Builder:
             self.errors["filters.founded_to"] = "must not be before founded_from"
 
 
+def _region(region: str, country: str | None) -> Clause:
+    """The region as written, or its other spelling ("CA", "California": imports keep
+    what they were given) in the country it belongs to: "WA" is Washington only in the
+    US (it is Western Australia too)."""
+    given = Facet(REGION, region)
+    other = other_spelling(region, country)
+    if other is None:
+        return given
+    spelling, its_country = other
+    if country is not None:
+        return AnyOf((given, Facet(REGION, spelling)))
+    return AnyOf((given, AllOf((Facet(COUNTRY, its_country), Facet(REGION, spelling)))))
+
+
 def _location(place: Location) -> Clause:
     parts: list[Clause] = []
     if place.country is not None:
         parts.append(Facet(COUNTRY, place.country))
     if place.region is not None:
-        # "CA" and "California" are one region (regions: what imports were given varies).
-        either = tuple(
-            Facet(REGION, spelling) for spelling in spellings(place.region, place.country)
-        )
-        parts.append(either[0] if len(either) == 1 else AnyOf(either))
+        parts.append(_region(place.region, place.country))
     if place.city is not None:
         parts.append(Facet(CITY, place.city))
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
