@@ -51,6 +51,20 @@ class Report(msgspec.Struct, forbid_unknown_fields=True):
     window: Window
 
 
+class Ranged(msgspec.Struct, forbid_unknown_fields=True):
+    days: int
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.days % 7:
+            raise FieldRule("days", "a whole number of weeks")
+
+
+class Page(msgspec.Struct, forbid_unknown_fields=True):
+    window: Ranged
+    limit: int = 10
+
+
 # Unit: content type ----------------------------------------------------------------------
 
 
@@ -166,6 +180,25 @@ def test_a_rule_on_one_field_is_reported_on_that_field_at_any_depth() -> None:
         "window.days",
         {"window.days": "a whole number of weeks"},
     )
+
+
+def test_a_field_rule_is_named_beside_other_invalid_fields() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"limit": "x", "window": {"days": 3, "label": 7}}', Page)
+    assert raised.value.details == {
+        "limit": "Expected `int`, got `str`",
+        "window.label": "Expected `str`, got `int`",
+        "window.days": "a whole number of weeks",
+    }
+
+
+def test_a_nul_is_named_beside_other_invalid_fields() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(b'{"name": "Ada\\u0000", "age": "x"}', Contact)
+    assert raised.value.details == {
+        "age": "Expected `int | null`, got `str`",
+        "name": "must not contain the NUL character (U+0000)",
+    }
 
 
 def test_a_repeated_key_hiding_an_invalid_value_is_a_validation_error() -> None:

@@ -100,16 +100,27 @@ def decode_struct(body: bytes, schema: type[S], *, rows: str | None = None) -> S
         raise InvalidParameter(
             "The request body must be a JSON object.", details={"body": "expected a JSON object"}
         )
-    raise invalid_fields(raw, schema)
+    failure = invalid_fields(raw, schema)
+    holding = _holding_nul(raw, rows=rows) if nul.in_json(body) else {}
+    if not holding:
+        raise failure
+    invalid = dict(failure.details or {})
+    raise InvalidParameter.of_fields(
+        {**invalid, **{path: error for path, error in holding.items() if path not in invalid}}
+    )
 
 
 def _refuse_nul(raw: Any, *, rows: str | None) -> None:
     """400 naming every field that holds NUL, but for the rows the caller checks alone."""
-    found = nul.holding_nul(raw)
-    if rows is not None:
-        found = {path: error for path, error in found.items() if not path.startswith(f"{rows}[")}
-    if found:
+    if found := _holding_nul(raw, rows=rows):
         raise InvalidParameter.of_fields(found)
+
+
+def _holding_nul(raw: Any, *, rows: str | None) -> dict[str, str]:
+    found = nul.holding_nul(raw)
+    if rows is None:
+        return found
+    return {path: error for path, error in found.items() if not path.startswith(f"{rows}[")}
 
 
 def _malformed(exc: Exception) -> MalformedJson:
@@ -122,15 +133,17 @@ def invalid_fields(raw: dict[str, Any], schema: type[msgspec.Struct]) -> Invalid
     fields by their dotted path (``filters.seniorities``)."""
     errors: dict[str, str] = {}
     _collect_invalid(raw, schema, prefix="", errors=errors)
-    if not errors:
-        # Every field is fine alone: a rule across fields (__post_init__) failed.
-        try:
-            msgspec.convert(raw, schema)
-        except msgspec.ValidationError as exc:
-            _add_rule(errors, "", exc, fallback="body")
-        else:
-            # Only the typed decode saw it: a repeated key whose earlier value was invalid.
-            errors["body"] = "a key appears more than once with an invalid value"
+    if errors:
+        _rule_among_the_rest(raw, schema, prefix="", errors=errors)
+        return InvalidParameter.of_fields(errors)
+    # Every field is fine alone: a rule across fields (__post_init__) failed.
+    try:
+        msgspec.convert(raw, schema)
+    except msgspec.ValidationError as exc:
+        _add_rule(errors, "", exc, fallback="body")
+    else:
+        # Only the typed decode saw it: a repeated key whose earlier value was invalid.
+        errors["body"] = "a key appears more than once with an invalid value"
     return InvalidParameter.of_fields(errors)
 
 
@@ -154,8 +167,31 @@ def _collect_invalid(
             found = len(errors)
             if nested is not None and isinstance(raw[name], dict):
                 _collect_invalid(raw[name], nested, prefix=f"{path}.", errors=errors)
+                if len(errors) > found:
+                    _rule_among_the_rest(raw[name], nested, prefix=f"{path}.", errors=errors)
             if len(errors) == found:  # not an object's fields, or a rule across them
                 _add_rule(errors, f"{path}.", exc, fallback=path)
+
+
+def _rule_among_the_rest(
+    raw: dict[str, Any], schema: type[msgspec.Struct], *, prefix: str, errors: dict[str, str]
+) -> None:
+    """A FieldRule broken by the fields that are fine, when others are not: msgspec runs
+    ``__post_init__`` only once every field has decoded, so try the rest alone."""
+    rest = {
+        name: value
+        for name, value in raw.items()
+        if not any(
+            path == f"{prefix}{name}" or path.startswith((f"{prefix}{name}.", f"{prefix}{name}["))
+            for path in errors
+        )
+    }
+    try:
+        msgspec.convert(rest, schema)
+    except msgspec.ValidationError as exc:
+        rule = exc.__cause__
+        if isinstance(rule, FieldRule):
+            errors.setdefault(f"{prefix}{rule.field}", rule.problem)
 
 
 def _add_rule(
