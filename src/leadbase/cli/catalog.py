@@ -314,14 +314,31 @@ def _run_import(url: str, file: Path, *, migrate: bool, **options: Any) -> Impor
             "interrupted: every committed batch is kept; run the same command again to resume",
             soft_wrap=True,
         )
-        if isinstance(stopped, KeyboardInterrupt):
-            # Stopped at once: a bulk load had no time to build what it deferred.
+        if isinstance(stopped, KeyboardInterrupt) and _bulk_load_unfinished(url):
+            # Stopped at once: the bulk load had no time to build what it deferred.
             errors.print(
-                "a bulk load stopped at once leaves its indexes to be built: search does not"
+                "the bulk load stopped at once leaves its indexes to be built: search does not"
                 " see its rows until the next import or `leadbase serve` builds them",
                 soft_wrap=True,
             )
         raise typer.Exit(INTERRUPTED) from None
+
+
+def _bulk_load_unfinished(url: str) -> bool:
+    from leadbase.server import db
+    from leadbase.server.catalog import bulk
+
+    async def check() -> bool:
+        database = db.Database(url)
+        try:
+            return await bulk.unfinished(database)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(check())
+    except Exception:  # only a hint on the way out: an unreadable database prints nothing
+        return False
 
 
 @contextmanager

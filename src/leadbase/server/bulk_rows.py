@@ -10,12 +10,17 @@ row, a NUL character in its text included, makes that row invalid and the rest g
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 from leadbase.server import nul
+from leadbase.server.body import invalid_fields
 from leadbase.server.errors import BulkLimitExceeded, InvalidParameter, PayloadIsEmpty
 
 ROW_REF_MAX_LENGTH = 200
+
+S = TypeVar("S", bound=msgspec.Struct)
 
 
 def row_refs(rows: Sequence[Any], *, limit: int) -> list[str]:
@@ -53,3 +58,18 @@ def row_refs(rows: Sequence[Any], *, limit: int) -> list[str]:
     if errors:
         raise InvalidParameter.of_fields(errors)
     return list(first_seen)
+
+
+def typed_row(raw: dict[str, Any], schema: type[S]) -> S | dict[str, str]:
+    """One row as ``schema``, or every error it has: its invalid fields, and the fields
+    whose text holds NUL."""
+    refused = nul.holding_nul(raw, root="row")
+    try:
+        typed = msgspec.convert(raw, schema)
+    except msgspec.ValidationError:
+        invalid = dict(invalid_fields(raw, schema).details or {})
+        return {
+            **invalid,
+            **{path: error for path, error in refused.items() if path not in invalid},
+        }
+    return refused or typed

@@ -207,7 +207,7 @@ def test_a_row_holding_nul_is_invalid_alone_and_the_rest_are_billed(
 ) -> None:
     body = (
         '{"rows": [{"row_ref": "jane", "email": "jane.doe@acme.com"},'
-        ' {"row_ref": "nul", "email": "bob\\u0000@globex.io", "title": "CE\\u0000O"}]}'
+        ' {"row_ref": "nul", "email": "bob\\u0000@globex.io", "company_name": "G\\u0000"}]}'
     )
     response = api.post(
         PEOPLE, content=body, headers={**acme.headers, "Content-Type": "application/json"}
@@ -218,9 +218,23 @@ def test_a_row_holding_nul_is_invalid_alone_and_the_rest_are_billed(
     assert data["results"][1] == {
         "row_ref": "nul",
         "status": "invalid",
-        "errors": {"email": NO_NUL, "title": NO_NUL},
+        "errors": {"email": NO_NUL, "company_name": NO_NUL},
     }
     assert billed(acme) == [("reserve", PRICE), ("capture", PRICE)]
+
+
+def test_a_row_that_is_not_an_object_is_named_by_its_index(
+    api: TestClient[Litestar], acme: Tenant
+) -> None:
+    body = {"rows": [{"row_ref": "a", "email": "jane.doe@acme.com"}, "jane", 7]}
+    assert_error(
+        post(api, acme, PEOPLE, body),
+        400,
+        "invalid_parameter",
+        param="rows[1]",
+        details={"rows[1]": "expected a JSON object", "rows[2]": "expected a JSON object"},
+    )
+    assert_nothing_billed(acme)
 
 
 def test_an_empty_body_is_payload_is_empty(api: TestClient[Litestar], acme: Tenant) -> None:
@@ -270,7 +284,7 @@ def test_a_missing_or_repeated_row_ref_fails_the_whole_call(
     [
         ([{"row_ref": "1", "email": "jane.doe@acme.com"}], None),
         ({"rows": {"row_ref": "1"}}, "rows"),
-        ({"rows": ["jane.doe@acme.com"]}, "rows"),
+        ({"rows": ["jane.doe@acme.com"]}, "rows[0]"),
         ({"rows": [{"row_ref": "1"}], "mode": "psychic"}, "mode"),
         ({"rows": [{"row_ref": "1"}], "dry_run": True}, "dry_run"),
     ],

@@ -174,6 +174,38 @@ def test_a_load_that_died_is_finished_by_the_next_import(database_url: str, tmp_
     assert schema_objects(database_url) == schema and deferred(database_url) == 0
 
 
+def finish_pending(database_url: str) -> None:
+    async def run() -> None:
+        database = Database(database_url)
+        try:
+            await bulk.finish_pending(database)
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+
+
+def unfinished(database_url: str) -> bool:
+    async def run() -> bool:
+        database = Database(database_url)
+        try:
+            return await bulk.unfinished(database)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+def test_a_load_that_died_is_known_to_be_unfinished_until_it_is_finished(
+    database_url: str,
+) -> None:
+    assert unfinished(database_url) is False
+    defer(database_url, "people")
+    assert unfinished(database_url) is True
+    finish_pending(database_url)
+    assert unfinished(database_url) is False
+
+
 def test_the_server_finishes_a_load_that_died_as_it_starts(settings: Settings) -> None:
     schema = schema_objects(settings.database_url)
     defer(settings.database_url, "openings")

@@ -337,7 +337,7 @@ def test_a_bad_row_is_invalid_alone_with_every_problem_named() -> None:
                 {"row_ref": "values", "email": "nope", "linkedin_url": "https://x.com/in/a"},
                 {"row_ref": "nothing"},
                 {"row_ref": "name-only", "full_name": "Jane Doe"},
-                {"row_ref": "nul", "email": "jane@example.com", "title": "CE\x00O"},
+                {"row_ref": "nul", "email": "jane@example.com", "company_name": "G\x00"},
                 {"row_ref": "nul-and-bad", "email": "nope\x00", "nickname": "JD"},
             ]
         )
@@ -368,7 +368,7 @@ def test_a_bad_row_is_invalid_alone_with_every_problem_named() -> None:
     assert rows[4].errors is not None
     assert set(rows[4].errors) == {"company_domain", "company_name"}
     # A NUL character makes its row invalid, not the call; with the row's other errors.
-    assert rows[5].errors == {"title": NO_NUL}
+    assert rows[5].errors == {"company_name": NO_NUL}
     assert rows[6].errors == {"nickname": "unknown field", "email": NO_NUL}
     assert enrich.valid_count(rows) == 1
 

@@ -79,6 +79,14 @@ async def finish(connection: AsyncConnection) -> list[str]:
     return sorted({table for table, _ in kept})
 
 
+async def unfinished(database: Database) -> bool:
+    """Whether a load left indexes to build (it stopped before :func:`finish`)."""
+    async with database.transaction(write=False) as session:
+        connection = await session.connection()
+        result = await connection.exec_driver_sql("SELECT 1 FROM catalog_deferred LIMIT 1")
+        return result.first() is not None
+
+
 async def finish_pending(database: Database) -> list[str]:
     """:func:`finish` in a transaction of its own; the tables it built for."""
     async with database.transaction() as session:

@@ -22,8 +22,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadbase.server import bulk_rows, nul
-from leadbase.server.body import invalid_fields
+from leadbase.server import bulk_rows
 from leadbase.server.catalog import match, normalize
 from leadbase.server.catalog import service as catalog
 from leadbase.server.catalog.schemas import CompanyOut, PersonOut
@@ -138,9 +137,10 @@ class EnrichCompanies(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class RawBulk(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A bulk body before its rows are checked one by one (a bad row is not a bad call)."""
+    """A bulk body before its rows are checked one by one (a bad row is not a bad call;
+    a row that is not an object is named by bulk_rows)."""
 
-    rows: list[dict[str, Any]]
+    rows: list[Any]
     mode: Mode = "database"
 
 
@@ -435,14 +435,9 @@ def company_rows(raw: RawBulk) -> list[Row[CompanyKey]]:
 
 
 def _row(row_ref: str, raw: dict[str, Any], schema: type[S], build: Callable[[S], Q]) -> Row[Q]:
-    refused = nul.holding_nul(raw, root="row")
-    try:
-        identifiers = msgspec.convert(raw, schema)
-    except msgspec.ValidationError:
-        errors = _details(invalid_fields(raw, schema))
-        return Row(row_ref=row_ref, query=None, errors={**errors, **refused})
-    if refused:
-        return Row(row_ref=row_ref, query=None, errors=refused)
+    identifiers = bulk_rows.typed_row(raw, schema)
+    if isinstance(identifiers, dict):
+        return Row(row_ref=row_ref, query=None, errors=identifiers)
     try:
         return Row(row_ref=row_ref, query=build(identifiers))
     except LeadbaseError as error:

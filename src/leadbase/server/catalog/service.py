@@ -14,8 +14,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadbase.server import bulk_rows, nul
-from leadbase.server.body import invalid_fields
+from leadbase.server import bulk_rows
 from leadbase.server.catalog import records
 from leadbase.server.catalog.columns import Kind
 from leadbase.server.catalog.match import AmongQuery, among
@@ -266,15 +265,9 @@ def check_rows(kind: Kind, rows: Sequence[Any]) -> list[CheckedRow]:
 
 
 def _check_row(kind: Kind, ref: str, row: dict[str, Any]) -> CheckedRow:
-    schema = _ROW_SCHEMAS[kind]
-    refused = nul.holding_nul(row, root="row")
-    try:
-        typed = msgspec.convert(row, schema)
-    except msgspec.ValidationError:
-        failure = invalid_fields(row, schema)
-        return CheckedRow(row_ref=ref, record=None, errors={**(failure.details or {}), **refused})
-    if refused:
-        return CheckedRow(row_ref=ref, record=None, errors=refused)
+    typed = bulk_rows.typed_row(row, _ROW_SCHEMAS[kind])
+    if isinstance(typed, dict):
+        return CheckedRow(row_ref=ref, record=None, errors=typed)
     values: dict[str, str] = {}
     for name in typed.__struct_fields__:
         value = getattr(typed, name)
