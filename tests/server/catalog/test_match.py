@@ -265,16 +265,18 @@ def namesakes(*titles: str | None, prefix: str = "per_") -> match.Roster:
 def test_a_tie_between_namesakes_goes_to_the_one_holding_the_records_title(
     titles: tuple[str | None, ...], title: str | None, expected: str | None
 ) -> None:
-    found = match.name_match("john smith", namesakes(*titles), title=match.title_key(title))
+    found = match.decide(
+        match.contenders_in("john smith", namesakes(*titles)), match.title_key(title)
+    )
     assert (found[0] if found else None) == expected
 
 
 def test_a_title_filled_by_a_merge_counts_in_a_later_tie() -> None:
     roster = namesakes(None, "Engineer")
-    assert match.name_match("john smith", roster, title="cfo") is None
+    assert match.decide(match.contenders_in("john smith", roster), "cfo") is None
     roster.fill_title("per_0", "CFO")
     roster.fill_title("per_1", "CFO")  # a known title is never overwritten
-    found = match.name_match("john smith", roster, title="cfo")
+    found = match.decide(match.contenders_in("john smith", roster), "cfo")
     assert found is not None and found[0] == "per_0"
 
 

@@ -535,7 +535,8 @@ async def people_by_company(session: AsyncSession, company_ids: Iterable[str]) -
 async def match_names(
     session: AsyncSession, queries: Sequence[NameQuery]
 ) -> list[tuple[str, float] | None]:
-    """:func:`name_match` for many, against rosters read from the catalog."""
+    """For each query, the person of its catalog roster whose name clearly matches, and
+    the score: :func:`catalog_contenders`, then :func:`decide`."""
     found = await catalog_contenders(session, queries)
     return [decide(group, query.title) for query, group in zip(queries, found, strict=True)]
 
@@ -556,18 +557,15 @@ async def catalog_contenders(
     }
     emails = await emails_of(session, wanted) if wanted else {}
     found = [
-        Contenders(
-            _contenders(
-                [
-                    Scored(colleague._replace(emails=emails[colleague.person_id]), score)
-                    if colleague.emails is None and colleague.person_id in emails
-                    else Scored(colleague, score)
-                    for colleague, score in short
-                ],
-                linkedin_slug=query.linkedin_slug,
-                emails=query.emails,
-            ),
-            complete=len(short) < _PREFILTER_KEEP,
+        _of_shortlist(
+            [
+                Scored(colleague._replace(emails=emails[colleague.person_id]), score)
+                if colleague.emails is None and colleague.person_id in emails
+                else Scored(colleague, score)
+                for colleague, score in short
+            ],
+            linkedin_slug=query.linkedin_slug,
+            emails=query.emails,
         )
         for query, short in zip(queries, shortlists, strict=True)
     ]
@@ -671,7 +669,13 @@ def contenders_in(
 ) -> Contenders:
     """The :class:`Contenders` for ``key`` in a roster that holds what it needs (built
     in memory, or a catalog roster when no email or title is asked about)."""
-    short = shortlist(key, roster)
+    return _of_shortlist(shortlist(key, roster), linkedin_slug=linkedin_slug, emails=emails)
+
+
+def _of_shortlist(
+    short: Sequence[Scored], *, linkedin_slug: str | None, emails: Collection[str]
+) -> Contenders:
+    # A shortlist as long as shortlist() keeps may have been cut.
     group = _contenders(short, linkedin_slug=linkedin_slug, emails=emails)
     return Contenders(group, complete=len(short) < _PREFILTER_KEEP)
 
@@ -687,19 +691,6 @@ def together(
     as one: a namesake in either is a rival."""
     group = _contenders([*first.group, *second.group], linkedin_slug=linkedin_slug, emails=emails)
     return Contenders(group, complete=first.complete and second.complete)
-
-
-def name_match(
-    key: str,
-    roster: Roster,
-    *,
-    linkedin_slug: str | None = None,
-    emails: Collection[str] = (),
-    title: str | None = None,
-) -> tuple[str, float] | None:
-    """The person of the roster whose name clearly matches ``key``, and its score; see
-    _contenders and decide."""
-    return decide(contenders_in(key, roster, linkedin_slug=linkedin_slug, emails=emails), title)
 
 
 def _contenders(

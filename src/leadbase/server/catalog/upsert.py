@@ -528,9 +528,10 @@ class _PeopleBatch:
         if created is not None:
             untitled = created["title"] is None
             _fill_missing(created, values, _PERSON_GROUPS)
-            roster = self.staff.get(created["company_id"])
-            if untitled and created["title"] is not None and roster is not None:
-                roster.fill_title(person_id, created["title"])
+            if untitled and created["title"] is not None:
+                # Its roster entry decides later ties by title.
+                if (roster := self.staff.get(created["company_id"])) is not None:
+                    roster.fill_title(person_id, created["title"])
             return
         params: dict[str, Any] = {f"v_{name}": value for name, value in values.items()}
         params["v_id"] = person_id
