@@ -104,10 +104,7 @@ def decode_struct(body: bytes, schema: type[S], *, rows: str | None = None) -> S
     holding = _holding_nul(raw, rows=rows) if nul.in_json(body) else {}
     if not holding:
         raise failure
-    invalid = dict(failure.details or {})
-    raise InvalidParameter.of_fields(
-        {**invalid, **{path: error for path, error in holding.items() if path not in invalid}}
-    )
+    raise InvalidParameter.of_fields(nul.beside(failure.details or {}, holding))
 
 
 def _refuse_nul(raw: Any, *, rows: str | None) -> None:

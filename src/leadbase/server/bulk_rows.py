@@ -67,9 +67,5 @@ def typed_row(raw: dict[str, Any], schema: type[S]) -> S | dict[str, str]:
     try:
         typed = msgspec.convert(raw, schema)
     except msgspec.ValidationError:
-        invalid = dict(invalid_fields(raw, schema).details or {})
-        return {
-            **invalid,
-            **{path: error for path, error in refused.items() if path not in invalid},
-        }
+        return nul.beside(invalid_fields(raw, schema).details or {}, refused)
     return refused or typed

@@ -32,6 +32,12 @@ def holding_nul(value: Any, *, path: str = "", root: str = "body") -> dict[str, 
     return found
 
 
+def beside(invalid: Mapping[str, str], holding: Mapping[str, str]) -> dict[str, str]:
+    """Every invalid field, then the fields holding NUL that are not among them (a field's
+    own error says more)."""
+    return {**invalid, **{path: error for path, error in holding.items() if path not in invalid}}
+
+
 def _collect(value: Any, path: str, found: dict[str, str], root: str) -> None:
     if isinstance(value, str):
         if "\x00" in value:
