@@ -202,7 +202,8 @@ def import_file(
         Path | None,
         typer.Option(
             "--errors",
-            help="Where to write failed rows (default: <file>.errors.csv, kept only if a row failed).",
+            help="Where to report failed rows and dropped fields (default: <file>.errors.csv, "
+            "kept only if there is something to report).",
             dir_okay=False,
             show_default=False,
         ),
@@ -216,6 +217,15 @@ def import_file(
     ] = True,
     synthetic: Annotated[
         bool, typer.Option("--synthetic", help="Label the rows as synthetic demo data.")
+    ] = False,
+    drop_invalid_fields: Annotated[
+        bool,
+        typer.Option(
+            "--drop-invalid-fields",
+            help="Import a row without its invalid fields (a malformed phone, email or "
+            "website) when the rest still makes a record; the report names each field "
+            "dropped. Without it, such a row fails whole.",
+        ),
     ] = False,
     batch_rows: Annotated[
         int,
@@ -269,6 +279,7 @@ def import_file(
             errors_path=errors_path,
             resume=resume,
             synthetic=synthetic,
+            drop_invalid_fields=drop_invalid_fields,
             batch_rows=batch_rows,
             read_ahead=read_ahead if read_ahead is not None else _cores() >= 2,
             bulk=bulk,
@@ -390,6 +401,11 @@ def _print_import(summary: ImportSummary) -> None:
     )
     for name in ("rows", "created", "merged", "suppressed", "failed"):
         console.print(f"  {name:<11}{getattr(summary, name):>12,}", soft_wrap=True)
+    if summary.fields_dropped:
+        console.print(
+            f"  {summary.fields_dropped:,} of the rows imported without their invalid fields",
+            soft_wrap=True,
+        )
     indexing = (
         f" (bulk load into an empty table: {summary.indexing_seconds:.1f} s of it building indexes)"
         if summary.bulk
@@ -403,7 +419,16 @@ def _print_import(summary: ImportSummary) -> None:
         ignored = ", ".join(escape(column) for column in summary.ignored_columns)
         console.print(f"Ignored columns (not a catalog field): {ignored}", soft_wrap=True)
     if summary.errors_file:
-        console.print(f"Failed rows: {escape(summary.errors_file)}", soft_wrap=True)
+        console.print(
+            f"Report of failed rows and dropped fields: {escape(summary.errors_file)}",
+            soft_wrap=True,
+        )
+    if summary.droppable:
+        console.print(
+            f"{summary.droppable:,} of the failed rows would import without their invalid "
+            "fields: rerun with --drop-invalid-fields to import them so.",
+            soft_wrap=True,
+        )
 
 
 # Suppress -----------------------------------------------------------------------------------

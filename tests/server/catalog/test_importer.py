@@ -236,17 +236,29 @@ def test_failed_rows_are_reported_with_their_spreadsheet_row_numbers(
     path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
     summary = run_import(database_url, path)
     assert (summary.rows, summary.created, summary.failed) == (5, 3, 2)
+    # Row 3 has a name and a company without its email and phone; row 5 has no name.
+    assert (summary.fields_dropped, summary.droppable) == (0, 1)
     assert summary.errors_file == str(default_errors_path(path))
     lines = report(default_errors_path(path))
-    assert [(line["row"], line["column"], line["error"], line["value"]) for line in lines] == [
-        ("3", "Email", "not a valid email address", "not-an-email"),
+    assert [
+        (line["row"], line["outcome"], line["column"], line["error"], line["value"])
+        for line in lines
+    ] == [
+        ("3", "row rejected", "Email", "not a valid email address", "not-an-email"),
         (
             "3",
+            "row rejected",
             "Phone Number",
             "not a valid phone number (use +<country code> or give the country)",
             "12",
         ),
-        ("5", "First Name", "a person needs a name (first and last name, or a full name)", ""),
+        (
+            "5",
+            "row rejected",
+            "First Name",
+            "a person needs a name (first and last name, or a full name)",
+            "",
+        ),
     ]
     assert json.loads(lines[0]["raw"]) == dict(zip(HUBSPOT, body[1], strict=True))
     assert count(database_url, "people") == 3
@@ -266,6 +278,81 @@ def test_a_row_holding_a_nul_character_is_reported_and_the_rest_imported(
         ("3", "Last Name", "must not contain the NUL character (U+0000)")
     ]
     assert count(database_url, "people") == 2
+
+
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["inline", "read-ahead"])
+def test_invalid_fields_are_dropped_when_the_rest_of_the_row_makes_a_person(
+    database_url: str, tmp_path: Path, read_ahead: bool
+) -> None:
+    body = contacts(5)
+    body[0][4] = "12"  # row 2: a phone that is no number, beside a name and an email
+    body[1][1:5] = ["Maria", "Gonzalez", "not-an-email", "+1 650 253 0000"]  # row 3
+    body[2][5] = "Senior\x00Engineer"  # row 4: a NUL in the title
+    body[3][3] = "broken"  # row 5: without its email and company, nothing to find it by
+    body[3][6:8] = ["", ""]
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
+    summary = run_import(
+        database_url, path, drop_invalid_fields=True, read_ahead=read_ahead, batch_rows=2
+    )
+    assert (summary.rows, summary.created, summary.merged, summary.failed) == (5, 4, 0, 1)
+    assert (summary.fields_dropped, summary.droppable) == (3, 0)
+    lines = report(default_errors_path(path))
+    assert [(line["row"], line["outcome"], line["column"], line["value"]) for line in lines] == [
+        ("2", "field dropped", "Phone Number", "12"),
+        ("3", "field dropped", "Email", "not-an-email"),
+        ("4", "field dropped", "Job Title", "Senior\x00Engineer"),
+        # Reported by what was wrong with the fields sent, not by what is missing without them.
+        ("5", "row rejected", "Email", "broken"),
+    ]
+    assert rows(
+        database_url,
+        "SELECT p.last_name, p.title, e.email, f.e164 FROM people p"
+        " LEFT JOIN person_emails e ON e.person_id = p.id"
+        " LEFT JOIN person_phones f ON f.person_id = p.id ORDER BY p.last_name",
+    ) == [
+        {
+            "last_name": "Gonzalez",
+            "title": "Account Executive",
+            "email": None,
+            "e164": "+16502530000",
+        },
+        {
+            "last_name": "Last0",
+            "title": "Account Executive",
+            "email": "person0@acme0.com",
+            "e164": None,
+        },
+        {"last_name": "Last2", "title": None, "email": "person2@acme2.com", "e164": None},
+        {
+            "last_name": "Last4",
+            "title": "Account Executive",
+            "email": "person4@acme1.com",
+            "e164": None,
+        },
+    ]
+
+
+def test_a_company_keeps_its_name_when_its_website_is_dropped(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "companies.csv",
+        ["Company Name", "Website", "Founded"],
+        [["Acme Inc.", "not a site", "the nineties"], ["", "not a site either", ""]],
+    )
+    summary = run_import(database_url, path, drop_invalid_fields=True)
+    assert (summary.created, summary.failed, summary.fields_dropped) == (1, 1, 1)
+    assert [
+        (line["row"], line["outcome"], line["column"]) for line in report(default_errors_path(path))
+    ] == [
+        ("2", "field dropped", "Website"),
+        ("2", "field dropped", "Founded"),
+        ("3", "row rejected", "Website"),
+        ("3", "row rejected", "Company Name"),
+    ]
+    assert rows(database_url, "SELECT name, domain, founded FROM companies") == [
+        {"name": "Acme Inc.", "domain": None, "founded": None}
+    ]
 
 
 def test_a_file_that_is_not_utf8_fails_before_anything_is_written(
@@ -381,7 +468,15 @@ def test_an_interrupted_import_resumes_after_its_last_committed_batch(
     saved = json.loads(checkpoint_path(path).read_text())
     assert (saved["row"], saved["counts"]) == (
         5,
-        {"rows": 4, "created": 3, "merged": 0, "suppressed": 0, "failed": 1},
+        {
+            "rows": 4,
+            "created": 3,
+            "merged": 0,
+            "suppressed": 0,
+            "failed": 1,
+            "fields_dropped": 0,
+            "droppable": 1,
+        },
     )
     assert saved["offset"] == len(b"".join(path.read_bytes().splitlines(keepends=True)[:5]))
     assert count(database_url, "people") == 3
@@ -443,7 +538,7 @@ def test_an_explicit_error_report_is_kept_even_when_empty(
     errors.parent.mkdir()
     summary = run_import(database_url, path, errors_path=errors)
     assert summary.errors_file == str(errors)
-    assert errors.read_bytes() == b"row,column,error,value,raw\r\n"
+    assert errors.read_bytes() == b"row,outcome,column,error,value,raw\r\n"
 
 
 def test_reading_ahead_in_a_second_process_imports_the_same_rows(

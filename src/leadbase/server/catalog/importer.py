@@ -10,8 +10,11 @@ error report) -> upsert the batch in one transaction (``upsert``) -> checkpoint 
   row number and the counts so far; a rerun continues from there, and a finished import
   deletes it. A crash between a commit and its checkpoint replays that one batch, whose
   rows then merge into themselves.
-- Failed rows are written to the error report (CSV: row, column, error, value, raw) after
-  their batch commits, so a resumed import never reports a row twice.
+- Failed rows are written to the error report (CSV: row, outcome, column, error, value,
+  raw) after their batch commits, so a resumed import never reports a row twice. With
+  ``drop_invalid_fields``, a row whose invalid fields its record can do without (a
+  malformed phone beside a name and an email) is imported without them, and the report
+  names each field dropped.
 - A caller stops an import by setting ``stop``: the batch being written commits and is
   checkpointed, then ``ImportStopped`` is raised. Stopping between batches, never inside a
   database call, is what keeps a driver's connection state (psycopg's pipeline) intact.
@@ -39,7 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.batch_gc import collector_paused
 from leadbase.server.catalog import bulk as bulk_load
-from leadbase.server.catalog import reading, records, upsert, writes
+from leadbase.server.catalog import reading, upsert, writes
 from leadbase.server.catalog.columns import ColumnMap, Kind, map_columns
 from leadbase.server.catalog.reading import Batch, RowReader
 from leadbase.server.catalog.write_behind import WriteBehind, write_behind
@@ -49,7 +52,9 @@ from leadbase.server.errors import InvalidCsvFormat, InvalidParameter
 CHECKPOINT_SUFFIX = ".leadbase-checkpoint"
 ERRORS_SUFFIX = ".errors.csv"
 BATCH_ROWS = 20_000
-_CHECKPOINT_VERSION = 2
+# 3: the error report gained its outcome column (a run of 2 would append lines to a
+# report of the old shape).
+_CHECKPOINT_VERSION = 3
 
 Progress = Callable[[int, int], None]
 
@@ -68,6 +73,10 @@ class Counts(msgspec.Struct, kw_only=True):
     merged: int = 0
     suppressed: int = 0
     failed: int = 0
+    # Rows imported without some of their fields (drop_invalid_fields), and failed rows
+    # that would have been.
+    fields_dropped: int = 0
+    droppable: int = 0
 
 
 class Checkpoint(msgspec.Struct, kw_only=True):
@@ -94,6 +103,10 @@ class ImportSummary(msgspec.Struct, kw_only=True):
     merged: int
     suppressed: int
     failed: int
+    # Rows imported without their invalid fields (``drop_invalid_fields``); without it,
+    # how many of the failed rows would have been.
+    fields_dropped: int
+    droppable: int
     seconds: float
     # Rows this run read per second (a resumed run counts only its own rows).
     rows_per_second: float
@@ -126,6 +139,7 @@ async def import_csv(
     errors_path: Path | None = None,
     resume: bool = True,
     synthetic: bool = False,
+    drop_invalid_fields: bool = False,
     batch_rows: int = BATCH_ROWS,
     read_ahead: bool = False,
     bulk: bool = True,
@@ -134,6 +148,10 @@ async def import_csv(
     stop: asyncio.Event | None = None,
 ) -> ImportSummary:
     """Import ``path`` into the catalog; see the module docstring for the guarantees.
+
+    ``drop_invalid_fields`` imports a row without the fields that are invalid when the
+    rest makes a record (a person with a name and an email keeps them when the phone is
+    malformed); the error report names each field dropped.
 
     ``bulk=False`` declines a bulk load: rows are indexed batch by batch, visible to
     search as they commit (for a catalog a server is answering from).
@@ -215,6 +233,7 @@ async def import_csv(
                         row=start[1],
                         batch_rows=batch_rows,
                         ahead=read_ahead,
+                        drop_invalid_fields=drop_invalid_fields,
                     ) as batches,
                     _writer(database, enabled=write_behind and carried is not None) as writer,
                 ):
@@ -243,6 +262,8 @@ async def import_csv(
         merged=counts.merged,
         suppressed=counts.suppressed,
         failed=counts.failed,
+        fields_dropped=counts.fields_dropped,
+        droppable=counts.droppable,
         seconds=round(seconds, 3),
         rows_per_second=round((counts.rows - read_before) / seconds, 1) if seconds else 0.0,
         bulk=bulk_loaded,
@@ -358,6 +379,8 @@ class _Run:
         counts = self.counts
         counts.rows += len(batch.records) + len(batch.failures)
         counts.failed += len(batch.failures)
+        counts.fields_dropped += len(batch.dropped)
+        counts.droppable += batch.droppable
         for outcome in outcomes:
             if outcome.status == "created":
                 counts.created += 1
@@ -365,7 +388,7 @@ class _Run:
                 counts.merged += 1
             else:
                 counts.suppressed += 1
-        self.report.write(batch.failures)
+        self.report.write(batch)
         committed(batch.offset, batch.row)
         if self.stop is not None and self.stop.is_set():
             raise ImportStopped(batch.row)
@@ -412,11 +435,15 @@ def _not_utf8(offset: int) -> InvalidCsvFormat:
 
 # The error report -----------------------------------------------------------------------
 
-REPORT_HEADER = ("row", "column", "error", "value", "raw")
+REPORT_HEADER = ("row", "outcome", "column", "error", "value", "raw")
+# What became of a reported row: not imported, or imported without the field named.
+ROW_REJECTED = "row rejected"
+FIELD_DROPPED = "field dropped"
 
 
 class ErrorReport:
-    """Failed rows, one line per error: row, column (the file's header), error, value, raw.
+    """Reported rows, one line per error: row, outcome (:data:`ROW_REJECTED` or
+    :data:`FIELD_DROPPED`), column (the file's header), error, value, raw.
 
     ``raw`` is the whole row as a JSON object keyed by the file's headers. A default
     report that stays empty is removed, so an old one never lingers next to the input.
@@ -442,14 +469,22 @@ class ErrorReport:
         if not appending:
             self._writer.writerow(REPORT_HEADER)
 
-    def write(self, failures: Sequence[tuple[int, list[str], records.Errors]]) -> None:
-        for number, raw, errors in failures:
+    def write(self, batch: Batch[Any]) -> None:
+        """A batch's failed rows and dropped fields, in the order of the file's rows."""
+        reported = sorted(
+            [
+                *((*failure, ROW_REJECTED) for failure in batch.failures),
+                *((*dropped, FIELD_DROPPED) for dropped in batch.dropped),
+            ],
+            key=lambda line: line[0],
+        )
+        for number, raw, errors, outcome in reported:
             row_json = json.dumps(dict(zip(self._header, raw, strict=False)), ensure_ascii=False)
             for name, problem in errors.items():
                 index = self._columns.fields.get(name)
                 column = self._header[index] if index is not None else name
                 value = raw[index] if index is not None and index < len(raw) else ""
-                self._writer.writerow((number, column, problem, value, row_json))
+                self._writer.writerow((number, outcome, column, problem, value, row_json))
                 self._lines += 1
         self._handle.flush()
 

@@ -2,7 +2,8 @@
 
 read (stdlib csv over the file's bytes, so every record's end offset is exact) -> map
 (``ColumnMap.values``) -> parse (``records``; a row that makes no record is a failure
-with its errors). Each :class:`Batch` says where the next one starts (byte offset and
+with its errors, unless it makes one without its invalid fields and the import drops
+them). Each :class:`Batch` says where the next one starts (byte offset and
 spreadsheet row, the header being row 1), which is what an import checkpoints.
 
 Reading and parsing cost about as much CPU as resolving and writing the records, so
@@ -49,6 +50,10 @@ class Batch(msgspec.Struct, Generic[R], tag="batch"):
     # The byte offset where the next batch starts, and the number of the last row read.
     offset: int
     row: int
+    # Rows imported without their invalid fields, and those fields' errors (an import that
+    # drops them); among the failures, how many would have been imported that way.
+    dropped: list[Failure] = msgspec.field(default_factory=list)
+    droppable: int = 0
 
 
 class _Stopped(msgspec.Struct, tag="stopped"):
@@ -126,39 +131,68 @@ class RowReader:
 
 
 def parse_rows(
-    columns: ColumnMap, rows: list[tuple[int, list[str]]]
-) -> tuple[list[records.Record], list[Failure]]:
-    """Records for the rows that make one, the row number and errors of those that don't."""
+    columns: ColumnMap,
+    rows: list[tuple[int, list[str]]],
+    offset: int,
+    row: int,
+    *,
+    drop_invalid_fields: bool = False,
+) -> Batch[Any]:
+    """The batch of these rows: a record for each row that makes one, the row number and
+    errors of each that doesn't.
+
+    With ``drop_invalid_fields``, a row whose invalid fields (a malformed phone, a NUL)
+    are not what its record needs is imported without them; without it, such a row fails
+    and counts as ``droppable``. Either way its errors are the invalid fields': a row that
+    fails again without them (no name, say) reports what was wrong with the fields sent.
+    """
     values_of = columns.values
     parse = records.PARSERS[columns.kind]
-    parsed: list[records.Record] = []
-    failures: list[Failure] = []
+    batch: Batch[Any] = Batch([], [], offset, row)
     for number, raw in rows:
         values = values_of(raw)
         if not values:
             continue  # a blank line
         # One scan of the joined row: NUL is rare, a per-field test is not cheap.
-        if "\x00" in "".join(raw) and (refused := nul.holding_nul(values)):
-            failures.append((number, raw, refused))
+        refused = nul.holding_nul(values) if "\x00" in "".join(raw) else None
+        result = refused or parse(values)
+        if not isinstance(result, dict):
+            batch.records.append(result)
             continue
-        result = parse(values)
-        if isinstance(result, dict):
-            failures.append((number, raw, result))
+        # Failures are rare: parsing the row again without its invalid fields costs little.
+        without = parse({name: value for name, value in values.items() if name not in result})
+        if isinstance(without, dict):
+            batch.failures.append((number, raw, result))
+        elif drop_invalid_fields:
+            batch.records.append(without)
+            batch.dropped.append((number, raw, result))
         else:
-            parsed.append(result)
-    return parsed, failures
+            batch.failures.append((number, raw, result))
+            batch.droppable += 1
+    return batch
 
 
 def read_batches(
-    path: Path, columns: ColumnMap, *, offset: int, row: int, batch_rows: int
+    path: Path,
+    columns: ColumnMap,
+    *,
+    offset: int,
+    row: int,
+    batch_rows: int,
+    drop_invalid_fields: bool = False,
 ) -> Iterator[Batch[Any]]:
     """The batches of ``path`` from ``offset`` (just after row ``row``), parsed."""
     with path.open("rb") as handle:
         reader = RowReader(handle)
         reader.seek(offset=offset, row=row)
         for raw in reader.batches(batch_rows):
-            parsed, failures = parse_rows(columns, raw)
-            yield Batch(parsed, failures, reader.offset, reader.row)
+            yield parse_rows(
+                columns,
+                raw,
+                reader.offset,
+                reader.row,
+                drop_invalid_fields=drop_invalid_fields,
+            )
 
 
 @asynccontextmanager
@@ -170,16 +204,26 @@ async def batches(
     row: int,
     batch_rows: int,
     ahead: bool,
+    drop_invalid_fields: bool = False,
 ) -> AsyncIterator[AsyncIterator[Batch[Any]]]:
     """:func:`read_batches`, read in this process or, with ``ahead``, in another one."""
     if not ahead:
-        yield _inline(read_batches(path, columns, offset=offset, row=row, batch_rows=batch_rows))
+        yield _inline(
+            read_batches(
+                path,
+                columns,
+                offset=offset,
+                row=row,
+                batch_rows=batch_rows,
+                drop_invalid_fields=drop_invalid_fields,
+            )
+        )
         return
     context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(
         target=_read_ahead,
-        args=(sending, path, columns, offset, row, batch_rows),
+        args=(sending, path, columns, offset, row, batch_rows, drop_invalid_fields),
         name="leadbase-import-reader",
         daemon=True,
     )
@@ -199,7 +243,13 @@ async def _inline(batches: Iterator[Batch[Any]]) -> AsyncIterator[Batch[Any]]:
 
 
 def _read_ahead(
-    sending: Connection, path: Path, columns: ColumnMap, offset: int, row: int, batch_rows: int
+    sending: Connection,
+    path: Path,
+    columns: ColumnMap,
+    offset: int,
+    row: int,
+    batch_rows: int,
+    drop_invalid_fields: bool,
 ) -> None:
     """The reading process: every batch down the pipe, then an empty message."""
     # Ctrl-C reaches the whole process group; the importer stops this process itself.
@@ -207,7 +257,14 @@ def _read_ahead(
     encode = msgspec.msgpack.Encoder().encode
     try:
         with collector_paused():
-            for batch in read_batches(path, columns, offset=offset, row=row, batch_rows=batch_rows):
+            for batch in read_batches(
+                path,
+                columns,
+                offset=offset,
+                row=row,
+                batch_rows=batch_rows,
+                drop_invalid_fields=drop_invalid_fields,
+            ):
                 sending.send_bytes(encode(batch))
     except InvalidCsvFormat as error:
         sending.send_bytes(encode(_Stopped(error.message, _text_details(error.details))))
