@@ -10,10 +10,11 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from _harness import LOAD_CORE, BenchError, RunningServer
+from _harness import LOAD_CORE, BenchError, Load, RunningServer, WrkSettings, run_wrk
 
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 _SITE = re.compile(r".*/(?:site|dist)-packages/")
@@ -165,3 +166,30 @@ def report(profile: Profile, *, top: int = 25) -> str:
         *table("cumulative time by function", profile.cumulative),
     ]
     return "\n".join(lines)
+
+
+def profile_under_load(
+    directory: Path,
+    servers: Sequence[RunningServer],
+    load: Load,
+    settings: WrkSettings,
+    work_dir: Path,
+) -> str:
+    """Each server sampled by py-spy for one more load period of ``settings``; the top of
+    each profile, full reports written to ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    sections = []
+    for server in servers:
+        raw = directory / f"{server.spec.name}.raw.txt"
+        recording = start_recording(server, seconds=settings.duration_seconds, output=raw)
+        measurement = run_wrk(server.spec.name, server.base_url, load, settings, work_dir=work_dir)
+        finish_recording(recording)
+        profile = read_profile(raw)
+        full = directory / f"{server.spec.name}.report.txt"
+        full.write_text(report(profile, top=60) + "\n")
+        sections.append(
+            f"profile of {server.spec.name}: py-spy --gil (Python holding the GIL) under load,"
+            f" {measurement.requests_per_second:,.0f} req/s while sampled; full report {full}\n"
+            + report(profile, top=12)
+        )
+    return "\n\n".join(sections)

@@ -30,7 +30,6 @@ from _harness import (
     machine_note,
     require_tools,
     run_rounds,
-    run_wrk,
     serve,
     summarize,
     summary_table,
@@ -46,7 +45,7 @@ from _leadbase import (
     record_response,
     status_counts,
 )
-from _profile import finish_recording, py_spy, read_profile, report, start_recording
+from _profile import profile_under_load, py_spy
 
 PATH = "/v1/account"
 QUIET = "leadbase (access log off)"
@@ -125,7 +124,9 @@ def run(args: argparse.Namespace) -> int:
         summaries = summarize(results)
         print("\n" + _verification(quiet, logged))
         if args.profile is not None:
-            print("\n" + _profile(args.profile, [quiet, logged], load, settings, work_dir))
+            print(
+                "\n" + profile_under_load(args.profile, [quiet, logged], load, settings, work_dir)
+            )
         if args.keep:
             print(f"\nwork directory kept: {work_dir}")
         print(f"\n{machine_note()}")
@@ -182,31 +183,6 @@ def _access_log_lines(log_path: Path) -> int:
     needle = f'"route": "{PATH}"'
     with log_path.open(errors="replace") as log:
         return sum(1 for line in log if needle in line and '"status": 200' in line)
-
-
-def _profile(
-    directory: Path,
-    servers: Sequence[RunningServer],
-    load: Load,
-    settings: WrkSettings,
-    work_dir: Path,
-) -> str:
-    directory.mkdir(parents=True, exist_ok=True)
-    sections = []
-    for server in servers:
-        raw = directory / f"{server.spec.name}.raw.txt"
-        recording = start_recording(server, seconds=settings.duration_seconds, output=raw)
-        measurement = run_wrk(server.spec.name, server.base_url, load, settings, work_dir=work_dir)
-        finish_recording(recording)
-        profile = read_profile(raw)
-        full = directory / f"{server.spec.name}.report.txt"
-        full.write_text(report(profile, top=60) + "\n")
-        sections.append(
-            f"profile of {server.spec.name}: py-spy --gil (Python holding the GIL) under load,"
-            f" {measurement.requests_per_second:,.0f} req/s while sampled; full report {full}\n"
-            + report(profile, top=12)
-        )
-    return "\n\n".join(sections)
 
 
 def _cpu_line(summaries: dict[str, Summary]) -> str:

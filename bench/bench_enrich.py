@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_enrich.py [--duration 10] [--rounds 3]
     .venv/bin/python bench/bench_enrich.py --people 100000 --companies 20000   # quicker
+    .venv/bin/python bench/bench_enrich.py --profile /tmp/prof   # + py-spy under the bulk load
 
 The catalog is the synthetic one of _catalog.py (1M people, 200k companies, imported with
 ``leadbase catalog import``); a copy gets a bench org with credits and an all-scope key.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import _catalog
 import httpx
@@ -48,6 +50,7 @@ from _harness import (
     work_directory,
 )
 from _leadbase import Seeded, bare_spec, expect_ok, leadbase_spec, record_response, unlimited
+from _profile import profile_under_load, py_spy
 
 from leadbase.server.catalog.generate import LabelledQuery, labelled_queries
 
@@ -73,6 +76,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32, help="for the single calls")
     parser.add_argument("--bulk-connections", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="afterwards, sample the server with py-spy under the bulk load; reports go to DIR",
+    )
     return parser.parse_args(argv)
 
 
@@ -83,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     require_tools()
+    if args.profile is not None:
+        py_spy()  # missing: say so before the catalog is built
     catalog, synthetic = _catalog.imported(args.people, args.companies)
     queries = labelled_queries(synthetic)
     env = unlimited("people.enrich")
@@ -122,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
             single_subjects, single_settings, rounds=args.rounds, work_dir=work_dir
         )
         summaries = summarize(results)
+        if args.profile is not None:
+            print(
+                "\n" + profile_under_load(args.profile, [leadbase], bulk, bulk_settings, work_dir)
+            )
         if args.keep:
             print(f"\nwork directory kept: {work_dir}")
     print(f"\n{machine_note()}")
