@@ -222,9 +222,11 @@ def import_file(
         bool,
         typer.Option(
             "--drop-invalid-fields",
-            help="Import a row without its invalid fields (a malformed phone, email or "
-            "website) when the rest still makes a record; the report names each field "
-            "dropped. Without it, such a row fails whole.",
+            help="Import a row without its invalid fields when the rest still makes a "
+            "record: contact details, location, title, company website or LinkedIn page, "
+            "a company's or an opening's details; never a name, a record id or an "
+            "opening's company, and a person keeps an email, phone or LinkedIn URL. The "
+            "report names each field dropped. Without it, such a row fails whole.",
         ),
     ] = False,
     batch_rows: Annotated[
@@ -400,10 +402,11 @@ def _print_import(summary: ImportSummary) -> None:
         soft_wrap=True,
     )
     for name in ("rows", "created", "merged", "suppressed", "failed"):
-        console.print(f"  {name:<11}{getattr(summary, name):>12,}", soft_wrap=True)
-    if summary.fields_dropped:
+        console.print(f"  {name:<15}{getattr(summary, name):>12,}", soft_wrap=True)
+    if summary.rows_with_fields_dropped:
         console.print(
-            f"  {summary.fields_dropped:,} of the rows imported without their invalid fields",
+            f"  {'fields dropped':<15}{summary.rows_with_fields_dropped:>12,}"
+            "  (rows imported without their invalid fields)",
             soft_wrap=True,
         )
     indexing = (
@@ -426,7 +429,9 @@ def _print_import(summary: ImportSummary) -> None:
     if summary.droppable:
         console.print(
             f"{summary.droppable:,} of the failed rows would import without their invalid "
-            "fields: rerun with --drop-invalid-fields to import them so.",
+            "fields; the report marks them row rejected (droppable). To import them, rerun with "
+            "--drop-invalid-fields: it reads the whole file again, and the rows already "
+            "imported count as merged.",
             soft_wrap=True,
         )
 

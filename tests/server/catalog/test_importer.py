@@ -236,8 +236,9 @@ def test_failed_rows_are_reported_with_their_spreadsheet_row_numbers(
     path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
     summary = run_import(database_url, path)
     assert (summary.rows, summary.created, summary.failed) == (5, 3, 2)
-    # Row 3 has a name and a company without its email and phone; row 5 has no name.
-    assert (summary.fields_dropped, summary.droppable) == (0, 1)
+    # Row 3 has a name and a company, but without its email and phone nothing to be found by
+    # (nor suppressed by); row 5 has no name.
+    assert (summary.rows_with_fields_dropped, summary.droppable) == (0, 0)
     assert summary.errors_file == str(default_errors_path(path))
     lines = report(default_errors_path(path))
     assert [
@@ -295,7 +296,7 @@ def test_invalid_fields_are_dropped_when_the_rest_of_the_row_makes_a_person(
         database_url, path, drop_invalid_fields=True, read_ahead=read_ahead, batch_rows=2
     )
     assert (summary.rows, summary.created, summary.merged, summary.failed) == (5, 4, 0, 1)
-    assert (summary.fields_dropped, summary.droppable) == (3, 0)
+    assert (summary.rows_with_fields_dropped, summary.droppable) == (3, 0)
     lines = report(default_errors_path(path))
     assert [(line["row"], line["outcome"], line["column"], line["value"]) for line in lines] == [
         ("2", "field dropped", "Phone Number", "12"),
@@ -332,6 +333,117 @@ def test_invalid_fields_are_dropped_when_the_rest_of_the_row_makes_a_person(
     ]
 
 
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["inline", "read-ahead"])
+def test_without_the_option_the_rows_it_would_import_are_counted_and_marked(
+    database_url: str, tmp_path: Path, read_ahead: bool
+) -> None:
+    body = contacts(3)
+    body[0][4] = "12"  # row 2: the email stays
+    body[1][1:3] = ["", ""]  # row 3: no name
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
+    summary = run_import(database_url, path, read_ahead=read_ahead, batch_rows=2)
+    assert (summary.created, summary.failed, summary.droppable) == (1, 2, 1)
+    assert summary.rows_with_fields_dropped == 0
+    assert [(line["row"], line["outcome"]) for line in report(default_errors_path(path))] == [
+        ("2", "row rejected (droppable)"),
+        ("3", "row rejected"),
+    ]
+
+
+def test_what_names_a_record_is_never_dropped(database_url: str, tmp_path: Path) -> None:
+    body = contacts(4)
+    body[0][1] = "Fir\x00st0"  # row 2: the first name
+    body[1][0] = "hs\x00-1"  # row 3: the record id
+    body[2][5:7] = ["CTO\x00", "\x00"]  # row 4: the title and the company name
+    body[3][4:6] = ["12", "Head of\x00 Sales"]  # row 5: a phone and the title: both go
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
+    summary = run_import(database_url, path, drop_invalid_fields=True)
+    assert (summary.created, summary.failed, summary.rows_with_fields_dropped) == (1, 3, 1)
+    assert [
+        (line["row"], line["outcome"], line["column"]) for line in report(default_errors_path(path))
+    ] == [
+        ("2", "row rejected", "First Name"),
+        ("3", "row rejected", "Record ID"),
+        ("4", "row rejected", "Job Title"),
+        ("4", "row rejected", "Company Name"),
+        ("5", "field dropped", "Phone Number"),
+        ("5", "field dropped", "Job Title"),
+    ]
+    assert rows(database_url, "SELECT last_name, title FROM people") == [
+        {"last_name": "Last3", "title": None}
+    ]
+    assert rows(database_url, "SELECT source_record_id FROM person_sources") == [
+        {"source_record_id": "hs-3"}
+    ]
+
+
+def test_an_opted_out_person_whose_one_address_is_malformed_is_not_imported_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    row = ["hs-9", "Jane", "Doe", "jane@acme.com", "", "CTO", "Acme Inc.", "acme.com"]
+    run_import(database_url, write_csv(tmp_path / "a.csv", HUBSPOT, [row]))
+
+    async def suppress() -> None:
+        database = Database(database_url)
+        try:
+            async with database.transaction() as session:
+                await suppression.suppress(session, email="jane@acme.com")
+        finally:
+            await database.dispose()
+
+    asyncio.run(suppress())
+    row[3] = "Jane Doe <jane@acme.com>"
+    path = write_csv(tmp_path / "b.csv", HUBSPOT, [row])
+    summary = run_import(database_url, path, drop_invalid_fields=True)
+    assert (summary.created, summary.failed, summary.rows_with_fields_dropped) == (0, 1, 0)
+    assert count(database_url, "people") == 0
+
+
+def test_an_opening_keeps_its_company_and_may_lose_its_link(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "openings.csv",
+        ["Company Domain", "Job Title", "Job URL", "Posted At"],
+        [
+            ["acme.com", "Engineer", "not a url", "last week"],
+            ["not a domain", "Designer", "https://jobs.acme.com/2", ""],
+        ],
+    )
+    summary = run_import(database_url, path, drop_invalid_fields=True)
+    assert (summary.created, summary.failed, summary.rows_with_fields_dropped) == (1, 1, 1)
+    assert [
+        (line["row"], line["outcome"], line["column"]) for line in report(default_errors_path(path))
+    ] == [
+        ("2", "field dropped", "Job URL"),
+        ("2", "field dropped", "Posted At"),
+        ("3", "row rejected", "Company Domain"),
+    ]
+    assert rows(database_url, "SELECT title, url, posted_at FROM openings") == [
+        {"title": "Engineer", "url": None, "posted_at": None}
+    ]
+
+
+def test_an_import_resumes_only_as_it_began_dropping_fields_or_not(
+    database_url: str, tmp_path: Path
+) -> None:
+    body = contacts(6)
+    body[1][4] = "12"  # row 3, in the first batch: rejected
+    body[4][4] = "12"  # row 6, after the stop: imported without its phone on resuming
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, body)
+    with pytest.raises(ImportStopped):
+        run_import(database_url, path, batch_rows=3, stop=stop_requested())
+    with pytest.raises(InvalidParameter) as refused:
+        run_import(database_url, path, batch_rows=3, drop_invalid_fields=True)
+    assert "ran without --drop-invalid-fields" in refused.value.message
+    summary = run_import(database_url, path, batch_rows=3)
+    assert (summary.rows, summary.created, summary.failed, summary.droppable) == (6, 4, 2, 2)
+    assert [line["outcome"] for line in report(default_errors_path(path))] == [
+        "row rejected (droppable)",
+        "row rejected (droppable)",
+    ]
+
+
 def test_a_company_keeps_its_name_when_its_website_is_dropped(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -341,7 +453,7 @@ def test_a_company_keeps_its_name_when_its_website_is_dropped(
         [["Acme Inc.", "not a site", "the nineties"], ["", "not a site either", ""]],
     )
     summary = run_import(database_url, path, drop_invalid_fields=True)
-    assert (summary.created, summary.failed, summary.fields_dropped) == (1, 1, 1)
+    assert (summary.created, summary.failed, summary.rows_with_fields_dropped) == (1, 1, 1)
     assert [
         (line["row"], line["outcome"], line["column"]) for line in report(default_errors_path(path))
     ] == [
@@ -474,8 +586,8 @@ def test_an_interrupted_import_resumes_after_its_last_committed_batch(
             "merged": 0,
             "suppressed": 0,
             "failed": 1,
-            "fields_dropped": 0,
-            "droppable": 1,
+            "rows_with_fields_dropped": 0,
+            "droppable": 0,
         },
     )
     assert saved["offset"] == len(b"".join(path.read_bytes().splitlines(keepends=True)[:5]))

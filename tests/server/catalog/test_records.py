@@ -256,3 +256,29 @@ def test_a_location_string_splits_into_city_region_and_country(
 )
 def test_countries_are_iso_codes(raw: str, code: str | None) -> None:
     assert country_code(raw) == code
+
+
+def test_a_record_without_its_invalid_fields_keeps_the_fingerprint_of_the_whole_row() -> None:
+    base = {"full_name": "Ann Lee", "email": "ann@acme.com", "company_name": "Acme"}
+    first = records.without_invalid("people", {**base, "phone": "12"}, {"phone": "bad"})
+    second = records.without_invalid("people", {**base, "phone": "13"}, {"phone": "bad"})
+    assert isinstance(first, PersonRecord) and isinstance(second, PersonRecord)
+    assert first.phones == [] and first.emails == [("ann@acme.com", "work", "unknown")]
+    # Rows that differ only in what was dropped are still two rows of the source.
+    assert first.source_record_id != second.source_record_id
+
+
+@pytest.mark.parametrize(
+    ("values", "errors"),
+    [
+        # A person's only exact key.
+        ({"full_name": "Ann Lee", "email": "x", "company_name": "Acme"}, {"email": "bad"}),
+        # What names a record.
+        ({"full_name": "Ann Lee", "email": "ann@acme.com"}, {"full_name": "bad"}),
+        ({"full_name": "Ann Lee", "email": "ann@acme.com", "record_id": "1"}, {"record_id": "bad"}),
+    ],
+)
+def test_a_row_that_would_lose_what_identifies_it_is_not_kept(
+    values: dict[str, str], errors: dict[str, str]
+) -> None:
+    assert records.without_invalid("people", values, errors) is None

@@ -73,9 +73,9 @@ class Counts(msgspec.Struct, kw_only=True):
     merged: int = 0
     suppressed: int = 0
     failed: int = 0
-    # Rows imported without some of their fields (drop_invalid_fields), and failed rows
-    # that would have been.
-    fields_dropped: int = 0
+    # Rows imported without their invalid fields (drop_invalid_fields), whatever then
+    # became of them; and the failed rows that would have been.
+    rows_with_fields_dropped: int = 0
     droppable: int = 0
 
 
@@ -92,6 +92,9 @@ class Checkpoint(msgspec.Struct, kw_only=True):
     offset: int
     row: int
     counts: Counts
+    # Rows it drops invalid fields from: a run that resumed it with the other setting
+    # would treat the file's rows two ways.
+    drop_invalid_fields: bool = False
 
 
 class ImportSummary(msgspec.Struct, kw_only=True):
@@ -105,7 +108,7 @@ class ImportSummary(msgspec.Struct, kw_only=True):
     failed: int
     # Rows imported without their invalid fields (``drop_invalid_fields``); without it,
     # how many of the failed rows would have been.
-    fields_dropped: int
+    rows_with_fields_dropped: int
     droppable: int
     seconds: float
     # Rows this run read per second (a resumed run counts only its own rows).
@@ -177,7 +180,13 @@ async def import_csv(
         columns = map_columns(header, kind=kind)
         target = database_label(database.url)
         saved = _load_checkpoint(
-            path, size=size, header=header, kind=columns.kind, source=source, database=target
+            path,
+            size=size,
+            header=header,
+            kind=columns.kind,
+            source=source,
+            database=target,
+            drop_invalid_fields=drop_invalid_fields,
         )
         start = (saved.offset, saved.row) if saved is not None else (reader.offset, reader.row)
         counts = saved.counts if saved is not None else Counts()
@@ -219,6 +228,7 @@ async def import_csv(
                         offset=offset,
                         row=row,
                         counts=counts,
+                        drop_invalid_fields=drop_invalid_fields,
                     ),
                 )
                 if on_progress is not None:
@@ -262,7 +272,7 @@ async def import_csv(
         merged=counts.merged,
         suppressed=counts.suppressed,
         failed=counts.failed,
-        fields_dropped=counts.fields_dropped,
+        rows_with_fields_dropped=counts.rows_with_fields_dropped,
         droppable=counts.droppable,
         seconds=round(seconds, 3),
         rows_per_second=round((counts.rows - read_before) / seconds, 1) if seconds else 0.0,
@@ -379,8 +389,8 @@ class _Run:
         counts = self.counts
         counts.rows += len(batch.records) + len(batch.failures)
         counts.failed += len(batch.failures)
-        counts.fields_dropped += len(batch.dropped)
-        counts.droppable += batch.droppable
+        counts.rows_with_fields_dropped += len(batch.dropped)
+        counts.droppable += len(batch.droppable)
         for outcome in outcomes:
             if outcome.status == "created":
                 counts.created += 1
@@ -436,14 +446,17 @@ def _not_utf8(offset: int) -> InvalidCsvFormat:
 # The error report -----------------------------------------------------------------------
 
 REPORT_HEADER = ("row", "outcome", "column", "error", "value", "raw")
-# What became of a reported row: not imported, or imported without the field named.
+# What became of a reported row: not imported (and whether --drop-invalid-fields would
+# have imported it), or imported without the field named.
 ROW_REJECTED = "row rejected"
+ROW_REJECTED_DROPPABLE = "row rejected (droppable)"
 FIELD_DROPPED = "field dropped"
 
 
 class ErrorReport:
-    """Reported rows, one line per error: row, outcome (:data:`ROW_REJECTED` or
-    :data:`FIELD_DROPPED`), column (the file's header), error, value, raw.
+    """Reported rows, one line per error: row, outcome (:data:`ROW_REJECTED`,
+    :data:`ROW_REJECTED_DROPPABLE` or :data:`FIELD_DROPPED`), column (the file's header),
+    error, value, raw.
 
     ``raw`` is the whole row as a JSON object keyed by the file's headers. A default
     report that stays empty is removed, so an old one never lingers next to the input.
@@ -471,9 +484,13 @@ class ErrorReport:
 
     def write(self, batch: Batch[Any]) -> None:
         """A batch's failed rows and dropped fields, in the order of the file's rows."""
+        droppable = set(batch.droppable)
         reported = sorted(
             [
-                *((*failure, ROW_REJECTED) for failure in batch.failures),
+                *(
+                    (*failure, ROW_REJECTED_DROPPABLE if failure[0] in droppable else ROW_REJECTED)
+                    for failure in batch.failures
+                ),
                 *((*dropped, FIELD_DROPPED) for dropped in batch.dropped),
             ],
             key=lambda line: line[0],
@@ -510,7 +527,14 @@ def database_label(url: str) -> str:
 
 
 def _load_checkpoint(
-    path: Path, *, size: int, header: list[str], kind: Kind, source: str, database: str
+    path: Path,
+    *,
+    size: int,
+    header: list[str],
+    kind: Kind,
+    source: str,
+    database: str,
+    drop_invalid_fields: bool,
 ) -> Checkpoint | None:
     file = checkpoint_path(path)
     try:
@@ -526,11 +550,21 @@ def _load_checkpoint(
         "kind": kind,
         "source": source,
         "database": database,
+        "drop_invalid_fields": drop_invalid_fields,
     }
     for name, value in expected.items():
         if getattr(saved, name) != value:
-            raise _stale_checkpoint(file, f"its {name} differs from this run's")
+            raise _stale_checkpoint(file, _why_stale(saved, name))
     return saved
+
+
+def _why_stale(saved: Checkpoint, name: str) -> str:
+    if name == "version":
+        return "it was written by another version of leadbase (its error report differs)"
+    if name == "drop_invalid_fields":
+        given = "with" if saved.drop_invalid_fields else "without"
+        return f"the interrupted import ran {given} --drop-invalid-fields; resume it so"
+    return f"its {name} differs from this run's"
 
 
 def discard_checkpoint(path: Path) -> bool:
@@ -543,9 +577,8 @@ def discard_checkpoint(path: Path) -> bool:
 
 def _stale_checkpoint(file: Path, why: str) -> InvalidParameter:
     return InvalidParameter(
-        f"The checkpoint {file.name} does not belong to this import ({why}): the file, its "
-        "kind, the source or the database changed since. Rerun with --no-resume to start "
-        "over.",
+        f"The checkpoint {file.name} does not belong to this import: {why}. Rerun with "
+        "--no-resume to start over.",
         param="resume",
         details={"resume": f"{file.name}: {why}"},
     )

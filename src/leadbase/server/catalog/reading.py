@@ -42,18 +42,18 @@ _FIELD_LIMIT = 16 * 1024 * 1024
 Failure = tuple[int, list[str], dict[str, str]]
 
 
-class Batch(msgspec.Struct, Generic[R], tag="batch"):
+class Batch(msgspec.Struct, Generic[R], tag="batch", kw_only=True):
     """Up to ``batch_rows`` rows: the records they made and the rows that made none."""
 
-    records: list[R]
-    failures: list[Failure]
+    records: list[R] = msgspec.field(default_factory=list)
+    failures: list[Failure] = msgspec.field(default_factory=list)
     # The byte offset where the next batch starts, and the number of the last row read.
     offset: int
     row: int
-    # Rows imported without their invalid fields, and those fields' errors (an import that
-    # drops them); among the failures, how many would have been imported that way.
+    # Rows imported without their invalid fields, with those fields' errors (an import
+    # that drops them); the failed rows that would have been, by row number.
     dropped: list[Failure] = msgspec.field(default_factory=list)
-    droppable: int = 0
+    droppable: list[int] = msgspec.field(default_factory=list)
 
 
 class _Stopped(msgspec.Struct, tag="stopped"):
@@ -133,42 +133,45 @@ class RowReader:
 def parse_rows(
     columns: ColumnMap,
     rows: list[tuple[int, list[str]]],
+    *,
     offset: int,
     row: int,
-    *,
     drop_invalid_fields: bool = False,
 ) -> Batch[Any]:
     """The batch of these rows: a record for each row that makes one, the row number and
     errors of each that doesn't.
 
-    With ``drop_invalid_fields``, a row whose invalid fields (a malformed phone, a NUL)
-    are not what its record needs is imported without them; without it, such a row fails
-    and counts as ``droppable``. Either way its errors are the invalid fields': a row that
-    fails again without them (no name, say) reports what was wrong with the fields sent.
+    A row's errors are every invalid field's, a NUL character's included. With
+    ``drop_invalid_fields``, a row is imported without its invalid fields when
+    ``records.without_invalid`` allows it; without, such a row fails and is ``droppable``.
     """
     values_of = columns.values
-    parse = records.PARSERS[columns.kind]
-    batch: Batch[Any] = Batch([], [], offset, row)
+    kind = columns.kind
+    parse = records.PARSERS[kind]
+    batch: Batch[Any] = Batch(offset=offset, row=row)
     for number, raw in rows:
-        values = values_of(raw)
-        if not values:
+        given = values_of(raw)
+        if not given:
             continue  # a blank line
         # One scan of the joined row: NUL is rare, a per-field test is not cheap.
-        refused = nul.holding_nul(values) if "\x00" in "".join(raw) else None
-        result = refused or parse(values)
-        if not isinstance(result, dict):
+        refused = nul.holding_nul(given) if "\x00" in "".join(raw) else {}
+        values = {name: value for name, value in given.items() if name not in refused}
+        result = parse(values)
+        if not isinstance(result, dict) and not refused:
             batch.records.append(result)
             continue
-        # Failures are rare: parsing the row again without its invalid fields costs little.
-        without = parse({name: value for name, value in values.items() if name not in result})
-        if isinstance(without, dict):
-            batch.failures.append((number, raw, result))
+        errors = {**(result if isinstance(result, dict) else {}), **refused}
+        # Every failed row is parsed once more without its invalid fields (an export whose
+        # phones all lack a country fails every row: twice the parsing, for those rows).
+        without = records.without_invalid(kind, given, errors)
+        if without is None:
+            batch.failures.append((number, raw, errors))
         elif drop_invalid_fields:
             batch.records.append(without)
-            batch.dropped.append((number, raw, result))
+            batch.dropped.append((number, raw, errors))
         else:
-            batch.failures.append((number, raw, result))
-            batch.droppable += 1
+            batch.failures.append((number, raw, errors))
+            batch.droppable.append(number)
     return batch
 
 
@@ -189,8 +192,8 @@ def read_batches(
             yield parse_rows(
                 columns,
                 raw,
-                reader.offset,
-                reader.row,
+                offset=reader.offset,
+                row=reader.row,
                 drop_invalid_fields=drop_invalid_fields,
             )
 

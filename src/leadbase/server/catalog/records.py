@@ -462,3 +462,75 @@ PARSERS: dict[Kind, Parser] = {
     "companies": parse_company,
     "openings": parse_opening,
 }
+
+
+# Dropping invalid fields (an import's drop_invalid_fields) ----------------------------
+
+# The fields a row may be imported without when they are invalid: what describes a
+# record, never what names it (a person's name, a company's name, an opening's title or
+# company, a record id). A row whose invalid field is not here fails whole.
+DROPPABLE: Mapping[Kind, frozenset[str]] = {
+    "people": frozenset(
+        {
+            "email",
+            "personal_email",
+            "mobile_phone",
+            "work_phone",
+            "phone",
+            "linkedin_url",
+            "title",
+            "company_domain",
+            "company_linkedin_url",
+            "city",
+            "region",
+            "country",
+            "location",
+        }
+    ),
+    "companies": frozenset(
+        {
+            "domain",
+            "website",
+            "linkedin_url",
+            "industry",
+            "headcount",
+            "founded",
+            "description",
+            "city",
+            "region",
+            "country",
+            "location",
+        }
+    ),
+    "openings": frozenset(
+        {"url", "posted_at", "company_linkedin_url", "city", "region", "country", "location"}
+    ),
+}
+
+# A person's exact keys, which suppression and matching go by.
+_PERSON_KEYS = frozenset(
+    {"email", "personal_email", "mobile_phone", "work_phone", "phone", "linkedin_url"}
+)
+
+
+def without_invalid(kind: Kind, values: Mapping[str, str], errors: Errors) -> Record | None:
+    """The record ``values`` make without the fields ``errors`` names, when each of them
+    may be dropped; None when the row must fail whole.
+
+    A person who loses an exact key must keep another: a row for an opted-out person whose
+    one address is malformed (``Jane Doe <jane@acme.com>``) must not come back as a new
+    person found by name. The record keeps the row's own id (or the fingerprint of the
+    whole row), so two rows that differ only in a dropped field stay two records.
+    """
+    if not errors.keys() <= DROPPABLE[kind]:
+        return None
+    record = PARSERS[kind]({name: value for name, value in values.items() if name not in errors})
+    if isinstance(record, dict):
+        return None
+    if (
+        isinstance(record, PersonRecord)
+        and errors.keys() & _PERSON_KEYS
+        and not (record.emails or record.phones or record.linkedin_slug)
+    ):
+        return None
+    return msgspec.structs.replace(record, source_record_id=_record_id(values))
