@@ -117,8 +117,25 @@ def test_a_wrong_method_is_method_not_allowed_with_an_allow_header(
 ) -> None:
     response = plain_client.put("/v1/account", json={})
     error = assert_error(response, 405, "method_not_allowed", param=None, details=None)
-    assert response.headers["allow"] == "GET, OPTIONS"
-    assert error["message"] == "PUT is not allowed on /v1/account; allowed: GET, OPTIONS."
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert error["message"] == "PUT is not allowed on /v1/account; allowed: GET, HEAD, OPTIONS."
+
+
+def test_head_answers_what_get_does_without_the_body(
+    client: TestClient[Litestar], tenant: Tenant
+) -> None:
+    for path, headers in (("/healthz", {}), ("/v1/account", tenant.headers)):
+        got = client.get(path, headers=headers)
+        head = client.head(path, headers=headers)
+        assert (head.status_code, head.content) == (got.status_code, b"")
+        assert head.headers["content-length"] == got.headers["content-length"] != "0"
+        assert head.headers["content-type"] == got.headers["content-type"]
+    # An error keeps its status and headers, and loses its body too.
+    missing = client.head("/v1/account")
+    assert (missing.status_code, missing.content) == (401, b"")
+    assert client.head("/v1/nowhere").status_code == 404
+    assert client.head("/v1/people/enrich", headers=tenant.headers).status_code == 405
+    assert client.options("/v1/account").headers["allow"] == "GET, HEAD, OPTIONS"
 
 
 def test_posting_to_a_get_only_operations_route_is_method_not_allowed(
@@ -326,7 +343,7 @@ def test_a_wrong_method_answers_problem_details_when_asked(
 ) -> None:
     response = plain_client.put("/v1/account", headers={"Accept": "application/problem+json"})
     _assert_problem(response, 405, "method_not_allowed", "/v1/account")
-    assert response.headers["allow"] == "GET, OPTIONS"
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
 
 
 def test_a_validation_error_answers_problem_details_with_errors_as_details(

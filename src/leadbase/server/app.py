@@ -24,6 +24,7 @@ from leadbase.server.config import Settings, load_settings
 from leadbase.server.credits.prices import PriceList
 from leadbase.server.credits.sweeper import run_sweeper
 from leadbase.server.error_handler import handle_exception
+from leadbase.server.head import HeadAsGet
 from leadbase.server.limits.service import build_limiter
 from leadbase.server.observability import Metrics, RequestContextMiddleware, configure_logging
 from leadbase.server.openapi import complete_document, openapi_config
@@ -103,7 +104,7 @@ def create_app(settings: Settings) -> Litestar:
         debug=False,
     )
     # Outermost, so that errors raised before routing still get a request id and a metric.
-    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, metrics=metrics)
+    app.asgi_handler = RequestContextMiddleware(HeadAsGet(app.asgi_handler), metrics=metrics)
     return app
 
 
@@ -118,6 +119,8 @@ async def _allow_every_method(message: Message, scope: Scope) -> None:
         for path in scope["route_handler"].paths
         for method in scope["litestar_app"].route_handler_method_map.get(path, {})
     }
+    if "GET" in methods:
+        methods.add("HEAD")  # served by HeadAsGet
     if methods:
         MutableScopeHeaders.from_message(message)["Allow"] = ", ".join(sorted(methods))
 

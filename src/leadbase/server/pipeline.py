@@ -20,6 +20,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from leadbase.server import head
 from leadbase.server.auth.authenticate import Authenticator, Principal
 from leadbase.server.config import Settings
 from leadbase.server.credits import service as credits
@@ -227,6 +228,8 @@ async def run(
     services = services_of(request.app.state)
     declared = operation_of(request)
     metered = declared.metered
+    if metered is not None:
+        head.refuse_on_metered(request)
     call = _Call(
         request=request,
         principal=principal,
