@@ -169,8 +169,12 @@ def test_suppress_deletes_the_person_and_reports_the_keys(
         "--database-url",
         database_url,
     )
+    (acme,) = rows(database_url, "SELECT id FROM companies")
     assert result == {
-        "keys": [{"kind": "email", "value": "p0@acme.com"}],
+        "keys": [
+            {"kind": "email", "value": "p0@acme.com"},
+            {"kind": "name_at_company", "value": f"{acme['id']}:first0 last0"},
+        ],
         "deleted_people": 1,
     }
     assert rows(database_url, "SELECT full_name FROM people") == [{"full_name": "First1 Last1"}]

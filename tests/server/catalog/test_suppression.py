@@ -67,6 +67,18 @@ def catalog_people(database_url: str) -> dict[str, str]:
     return in_session(database_url, work)
 
 
+def company_of(database_url: str, person_id: str) -> str:
+    found = rows(database_url, "SELECT company_id FROM people WHERE id = :id", id=person_id)
+    return str(found[0]["company_id"])
+
+
+def upsert(database_url: str, *records: Any) -> list[str]:
+    outcomes = in_session(
+        database_url, lambda session: catalog.upsert_people(session, list(records), source="new")
+    )
+    return [outcome.status for outcome in outcomes]
+
+
 def names(database_url: str) -> list[str]:
     return [
         row["full_name"]
@@ -77,12 +89,15 @@ def names(database_url: str) -> list[str]:
 def test_suppressing_an_email_deletes_the_person_and_keeps_all_their_identity_keys(
     database_url: str, catalog_people: dict[str, str]
 ) -> None:
+    acme = company_of(database_url, catalog_people["jane"])
     result = suppress(database_url, email=" JANE@acme.com ", reason="opt-out by email")
     assert result == SuppressionResult(
         keys=[
             SuppressedKey(kind="email", value="jane@acme.com"),
             SuppressedKey(kind="email", value="jane.doe@gmail.com"),
             SuppressedKey(kind="linkedin", value="jane-doe"),
+            SuppressedKey(kind="name_at_company", value=f"{acme}:jane doe"),
+            SuppressedKey(kind="phone", value="+447400123456"),
         ],
         deleted_people=1,
     )
@@ -100,6 +115,8 @@ def test_suppressing_an_email_deletes_the_person_and_keeps_all_their_identity_ke
         {"kind": "email", "value": "jane.doe@gmail.com", "reason": "opt-out by email"},
         {"kind": "email", "value": "jane@acme.com", "reason": "opt-out by email"},
         {"kind": "linkedin", "value": "jane-doe", "reason": "opt-out by email"},
+        {"kind": "name_at_company", "value": f"{acme}:jane doe", "reason": "opt-out by email"},
+        {"kind": "phone", "value": "+447400123456", "reason": "opt-out by email"},
     ]
 
 
@@ -121,6 +138,48 @@ def test_a_suppressed_person_is_not_imported_again_by_another_of_their_keys(
     )
     assert [outcome.status for outcome in outcomes] == ["suppressed"] * 3
     assert "Jane Doe" not in names(database_url)
+
+
+def test_an_opted_out_person_named_with_no_key_at_their_company_is_not_imported_again(
+    database_url: str, catalog_people: dict[str, str]
+) -> None:
+    suppress(database_url, email="jane@acme.com")
+    assert upsert(
+        database_url,
+        person(full_name="Jane Doe", company_name="Acme"),
+        person(full_name="Jane Doe", company_domain="acme.com"),
+        # Another Jane Doe elsewhere, and someone else at Acme, are not her.
+        person(full_name="Jane Doe", company_name="Initech"),
+        person(full_name="John Roe", company_name="Acme"),
+    ) == ["suppressed", "suppressed", "created", "created"]
+
+
+def test_a_phone_someone_else_has_too_is_not_suppressed_with_the_person(
+    database_url: str, catalog_people: dict[str, str]
+) -> None:
+    upsert(
+        database_url,
+        person(full_name="Ann Other", mobile_phone="+14155550132", email="ann@globex.com"),
+    )
+    upsert(
+        database_url,
+        person(full_name="Max Power", mobile_phone="+14155550132", email="max@mail.acme.com"),
+    )
+    result = suppress(database_url, email="ann@globex.com")
+    assert SuppressedKey(kind="phone", value="+14155550132") not in result.keys
+    assert upsert(database_url, person(full_name="Rita Moe", mobile_phone="+14155550132")) == [
+        "created"
+    ]
+
+
+def test_a_person_whose_company_found_by_name_has_a_suppressed_domain_is_refused(
+    database_url: str, catalog_people: dict[str, str]
+) -> None:
+    suppress(database_url, domain="acme.com")
+    # Acme (acme.com) is found by its name: the row gives no domain of its own.
+    assert upsert(
+        database_url, person(full_name="Gil Zed", mobile_phone="+447400999999", company_name="Acme")
+    ) == ["suppressed"]
 
 
 def test_suppressing_a_linkedin_profile_or_a_phone(
@@ -154,7 +213,11 @@ def test_suppressing_twice_is_harmless(database_url: str, catalog_people: dict[s
     assert again == SuppressionResult(
         keys=[SuppressedKey(kind="email", value="ann@globex.com")], deleted_people=0
     )
-    assert rows(database_url, "SELECT count(*) AS n FROM suppressions") == [{"n": 1}]
+    # The email, and Ann by name at Globex.
+    assert rows(database_url, "SELECT kind FROM suppressions ORDER BY kind") == [
+        {"kind": "email"},
+        {"kind": "name_at_company"},
+    ]
 
 
 def test_a_key_nobody_has_is_still_suppressed_for_the_future(database_url: str) -> None:

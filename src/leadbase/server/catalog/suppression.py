@@ -1,13 +1,20 @@
 """Suppression: opt-outs are deleted from the catalog and never imported again.
 
 A suppressed key (email, LinkedIn profile, phone, or a whole email/company domain)
-deletes the people it identifies; their emails and LinkedIn profiles join the list too,
-so the same person does not come back through another of their keys.
+deletes the people it identifies; their other keys join the list too, so the same person
+does not come back through another of them:
+
+- their emails and LinkedIn profile;
+- their phones that no one else in the catalog has (a shared switchboard number would
+  keep every colleague out);
+- their name at their company (``name_at_company``), for a row that names them with
+  neither email, phone nor LinkedIn profile. A namesake at the same company is kept out
+  too: the price of keeping an opt-out out.
+
+An import also refuses a person whose company, found by name, has a suppressed domain.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 import msgspec
 import sqlalchemy as sa
@@ -16,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadbase.server.catalog import normalize
 from leadbase.server.catalog.match import among
 from leadbase.server.catalog.models import COMPANIES, EMAILS, PEOPLE, PHONES, SUPPRESSIONS
-from leadbase.server.catalog.upsert import SuppressionKind, chunks
+from leadbase.server.catalog.upsert import SuppressionKind, chunks, name_at_company
 from leadbase.server.catalog.writes import insert_ignoring_conflicts
 from leadbase.server.db import utcnow
 from leadbase.server.errors import AtLeastOneRequired, InvalidLinkedinUrl, InvalidParameter
@@ -28,8 +35,8 @@ class SuppressedKey(msgspec.Struct, frozen=True):
 
 
 class SuppressionResult(msgspec.Struct, kw_only=True):
-    # Every key now on the list: the ones asked for and the emails and LinkedIn profiles
-    # of the people deleted, so that the same person is not imported again by another key.
+    # Every key now on the list: the ones asked for and the other keys of the people
+    # deleted (module docstring), so that they are not imported again by another key.
     keys: list[SuppressedKey]
     deleted_people: int
 
@@ -146,7 +153,7 @@ async def _people_with(session: AsyncSession, key: SuppressedKey) -> set[str]:
     return found
 
 
-async def _identity_keys(session: AsyncSession, person_ids: Iterable[str]) -> list[SuppressedKey]:
+async def _identity_keys(session: AsyncSession, person_ids: set[str]) -> list[SuppressedKey]:
     keys: list[SuppressedKey] = []
     for chunk in chunks(person_ids):
         emails = await session.execute(
@@ -161,4 +168,34 @@ async def _identity_keys(session: AsyncSession, person_ids: Iterable[str]) -> li
             .order_by(PEOPLE.c.linkedin_slug)
         )
         keys.extend(SuppressedKey(kind="linkedin", value=value) for value in slugs.scalars())
+        placed = await session.execute(
+            sa.select(PEOPLE.c.company_id, PEOPLE.c.name_key)
+            .where(among(session, PEOPLE.c.id, chunk), PEOPLE.c.company_id.is_not(None))
+            .order_by(PEOPLE.c.company_id, PEOPLE.c.name_key)
+        )
+        keys.extend(
+            SuppressedKey(kind="name_at_company", value=name_at_company(company_id, name_key))
+            for company_id, name_key in placed
+        )
+    keys.extend(
+        SuppressedKey(kind="phone", value=e164)
+        for e164 in sorted(await _phones_of_theirs_alone(session, person_ids))
+    )
     return keys
+
+
+async def _phones_of_theirs_alone(session: AsyncSession, person_ids: set[str]) -> set[str]:
+    """The phones of these people that nobody else in the catalog has."""
+    theirs: set[str] = set()
+    for chunk in chunks(person_ids):
+        found = await session.execute(
+            sa.select(PHONES.c.e164).where(among(session, PHONES.c.person_id, chunk))
+        )
+        theirs.update(found.scalars())
+    shared: set[str] = set()
+    for chunk in chunks(theirs):
+        holders = await session.execute(
+            sa.select(PHONES.c.e164, PHONES.c.person_id).where(among(session, PHONES.c.e164, chunk))
+        )
+        shared.update(e164 for e164, person_id in holders if person_id not in person_ids)
+    return theirs - shared

@@ -44,7 +44,7 @@ from leadbase.server.db import UTCDateTime, utcnow
 from leadbase.server.ids import new_id
 
 Status = Literal["created", "merged", "suppressed"]
-SuppressionKind = Literal["email", "linkedin", "phone", "domain"]
+SuppressionKind = Literal["email", "linkedin", "phone", "domain", "name_at_company"]
 
 
 _CHUNK = 5000
@@ -104,6 +104,45 @@ async def _suppressed_people(session: AsyncSession, records: Sequence[PersonReco
     if not found:
         return [False] * len(records)
     return [_is_suppressed(record, found) for record in records]
+
+
+def name_at_company(company_id: str, name_key: str) -> str:
+    """The suppression key of a person known by name at a company: what stops a row with
+    neither email, phone nor LinkedIn profile from bringing an opted-out person back."""
+    return f"{company_id}:{name_key}"
+
+
+async def _suppressed_at_companies(
+    session: AsyncSession,
+    records: Sequence[PersonRecord],
+    company_ids: Sequence[str | None],
+    companies: _CompanyBatch,
+) -> list[bool]:
+    """Which people are suppressed by the company the batch resolved them to: a domain
+    on the list (the row named the company by its name only), or an opted-out person of
+    that name there."""
+    placed = [
+        (record, company_id)
+        for record, company_id in zip(records, company_ids, strict=True)
+        if company_id is not None
+    ]
+    if not placed or not await _any_suppressed(session):
+        return [False] * len(records)
+    found = await suppressed_keys(
+        session,
+        {
+            "domain": {d for _, c in placed if (d := companies.keys.domain_of.get(c))},
+            "name_at_company": {name_at_company(c, r.name_key) for r, c in placed},
+        },
+    )
+    return [
+        company_id is not None
+        and (
+            ("domain", companies.keys.domain_of.get(company_id)) in found
+            or ("name_at_company", name_at_company(company_id, record.name_key)) in found
+        )
+        for record, company_id in zip(records, company_ids, strict=True)
+    ]
 
 
 async def _any_suppressed(session: AsyncSession) -> bool:
@@ -636,6 +675,12 @@ async def plan_people(
         _resolve_ref(companies, record.company) if record.company is not None else None
         for record in live
     ]
+    at_company = await _suppressed_at_companies(session, live, company_ids, companies)
+    if any(at_company):
+        flags = iter(at_company)
+        suppressed = [True if hidden else next(flags) for hidden in suppressed]
+        live = [record for record, hidden in zip(live, at_company, strict=True) if not hidden]
+        company_ids = [c for c, hidden in zip(company_ids, at_company, strict=True) if not hidden]
     if carried is None:
         batch = _PeopleBatch(
             source=source,
