@@ -37,13 +37,22 @@ logger = structlog.get_logger("leadbase.errors")
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     error = as_leadbase_error(request, exc)
     request_id = str(request.scope.get("state", {}).get("request_id", ""))
-    if error.status >= 500:
+    if error.status >= 500 and not isinstance(exc, LeadbaseError):
         logger.error(
-            "unhandled_exception" if not isinstance(exc, LeadbaseError) else error.code,
+            "unhandled_exception",
             request_id=request_id,
             method=request.method,
             path=request.url.path,
             exc_info=exc,
+        )
+    elif error.status >= 500:
+        # Raised on purpose, with its reason in the message: a traceback adds nothing.
+        logger.warning(
+            error.code,
+            request_id=request_id,
+            method=request.method,
+            path=request.url.path,
+            message=error.message,
         )
     if wants_problem_json(request.headers.get("accept")):
         body = msgspec.json.encode(problem_details(error, request_id, request.url.path))

@@ -360,7 +360,7 @@ def test_bulk_realtime_has_no_live_source_yet_and_charges_nothing(
     body = {"rows": [{"row_ref": "1", "email": "jane.doe@acme.com"}], "mode": "realtime"}
     assert_error(post(api, acme, PEOPLE, body), 503, "upstream_unavailable")
     assert assert_ledger_consistent(acme.database_url, acme.org_id) == (BALANCE, 0)
-    assert billed(acme) == [("reserve", PRICE), ("release", PRICE)]
+    assert billed(acme) == []  # refused before anything was reserved
 
 
 # Companies ----------------------------------------------------------------------------------

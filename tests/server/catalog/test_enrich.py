@@ -317,7 +317,11 @@ def test_realtime_needs_the_realtime_entitlement() -> None:
         NotEntitled, lambda: enrich.check_mode("realtime", entitlements=frozenset({"bulk"}))
     )
     assert (error.param, error.details) == ("mode", {"entitlement": "realtime"})
-    enrich.check_mode("realtime", entitlements=frozenset({"realtime"}))
+    # Entitled, it is refused for want of a live source, still before anything is reserved.
+    raises(
+        UpstreamUnavailable,
+        lambda: enrich.check_mode("realtime", entitlements=frozenset({"realtime"})),
+    )
     enrich.check_mode("database", entitlements=frozenset())
 
 

@@ -220,13 +220,15 @@ class Row(msgspec.Struct, Generic[Q], frozen=True):
 
 
 def check_mode(mode: Mode, *, entitlements: frozenset[str]) -> None:
-    """Refuse realtime before anything is reserved when the plan lacks it."""
+    """Refuse realtime before anything is reserved: 403 not_entitled when the plan lacks
+    it, else 503 upstream_unavailable (no live source is configured yet)."""
     if mode == "realtime" and "realtime" not in entitlements:
         raise NotEntitled(
             "mode realtime needs the realtime feature, which this plan does not include.",
             param="mode",
             details={"entitlement": "realtime"},
         )
+    _check_live(mode)
 
 
 def person_query(identifiers: PersonIdentifiers) -> match.PersonQuery:
