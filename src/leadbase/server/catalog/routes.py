@@ -1,8 +1,8 @@
 """People and companies: lookups by id, enrichment of one record, bulk enrichment.
 
-Lookups by id are free (the id came from a billed answer). Enrichment is billed per match
-("people.enrich", "companies.enrich"): one unit for a single call, one per matched row for
-bulk; no match, invalid rows and realtime without a live source are free.
+Enrichment is billed per match ("people.enrich", "companies.enrich"): one unit for a
+single call or a lookup by id (a record, the same data), one per matched row for bulk; no
+match, an unknown id, invalid rows and realtime without a live source are free.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ async def enrich_people(
     result (matched, no_match, or invalid with its errors), in the order sent.
 
     1 credit per matched row; no_match and invalid rows are free. More than 500 rows: 400
-    bulk_limit_exceeded; no rows: 400 invalid_parameter; a missing or repeated row_ref:
+    bulk_limit_exceeded; no rows: 400 payload_is_empty; a missing or repeated row_ref:
     400 invalid_parameter keyed rows[i].row_ref. Needs the plan's bulk feature; bulk
     calls have their own rate window.
     """
