@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 from urllib.parse import unquote
 
 import msgspec
@@ -532,7 +532,16 @@ def _parse_full(full: str) -> tuple[str | None, str | None]:
 
 
 def _is_plain_name_word(word: str) -> bool:
-    return bool(_SIMPLE_NAME_WORD.fullmatch(word)) and word.lower() not in _NAMEPARSER_WORDS
+    # nameparser also reads a word that looks like a roman numeral ("Vi", "Ix") as a
+    # generation suffix, whatever its case.
+    return (
+        bool(_SIMPLE_NAME_WORD.fullmatch(word))
+        and word.lower() not in _NAMEPARSER_WORDS
+        and not _ROMAN_NUMERAL.match(word)
+    )
+
+
+_ROMAN_NUMERAL = cast("re.Pattern[str]", NAME_CONSTANTS.regexes.roman_numeral)
 
 
 def name_key(first: str | None, last: str | None) -> str:
