@@ -355,7 +355,10 @@ def test_a_validation_error_answers_problem_details_with_errors_as_details(
         json={"name": 1, "colour": "red"},
     )
     problem = _assert_problem(response, 400, "invalid_parameter", "/v1/api-keys")
-    assert problem["errors"] == {"colour": "unknown field", "name": "Expected `str`, got `int`"}
+    assert problem["errors"] == {
+        "colour": "unknown field",
+        "name": "expected a string, got an integer",
+    }
     assert problem["param"] == "colour"
     assert problem["detail"] == "2 fields are invalid: colour, name"
 

@@ -7,9 +7,10 @@ that fails the fast typed decode is decoded again untyped and checked field by f
 
 from __future__ import annotations
 
+import enum
 import re
 from types import UnionType
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import msgspec
 from litestar import Request
@@ -25,6 +26,7 @@ from leadbase.server.errors import (
 S = TypeVar("S", bound=msgspec.Struct)
 
 _JSON_MEDIA_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json$")
+_CHARSET = re.compile(r"(?:^|;)\s*charset\s*=\s*\"?([^\";\s]*)", re.IGNORECASE)
 _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 # msgspec raises UnicodeDecodeError, not DecodeError, for invalid UTF-8 inside a string, and
 # RecursionError for arrays or objects nested deeper than it follows (about a thousand).
@@ -58,13 +60,22 @@ async def parse_body(
 
 
 def check_json_content_type(content_type: str | None) -> None:
-    # A missing Content-Type is read as JSON; any other declared type is refused.
+    # A missing Content-Type is read as JSON; any other declared type is refused, and so
+    # is a charset other than UTF-8 (JSON between systems is UTF-8, RFC 8259; the body
+    # would be decoded as UTF-8 whatever it declared).
     if content_type is None:
         return
-    media_type = content_type.split(";", 1)[0].strip().lower()
+    media_type, _, parameters = content_type.partition(";")
+    media_type = media_type.strip().lower()
     if not _JSON_MEDIA_TYPE.match(media_type):
         raise UnsupportedMediaType(
             f"Content-Type {media_type!r} is not supported; send application/json.",
+            param="Content-Type",
+        )
+    charset = _CHARSET.search(parameters)
+    if charset is not None and charset.group(1).lower() not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(
+            f"charset {charset.group(1)!r} is not supported; send the JSON as UTF-8.",
             param="Content-Type",
         )
 
@@ -167,7 +178,7 @@ def _collect_invalid(
                 if len(errors) > found:
                     _rule_among_the_rest(raw[name], nested, prefix=f"{path}.", errors=errors)
             if len(errors) == found:  # not an object's fields, or a rule across them
-                _add_rule(errors, f"{path}.", exc, fallback=path)
+                _add_rule(errors, f"{path}.", exc, fallback=path, annotation=field.type)
 
 
 def _rule_among_the_rest(
@@ -192,14 +203,19 @@ def _rule_among_the_rest(
 
 
 def _add_rule(
-    errors: dict[str, str], prefix: str, exc: msgspec.ValidationError, *, fallback: str
+    errors: dict[str, str],
+    prefix: str,
+    exc: msgspec.ValidationError,
+    *,
+    fallback: str,
+    annotation: Any = None,
 ) -> None:
     """A failed rule: a FieldRule under its field's path, anything else under ``fallback``."""
     rule = exc.__cause__
     if isinstance(rule, FieldRule):
         errors[f"{prefix}{rule.field}"] = rule.problem
     else:
-        errors[fallback] = _field_message(fallback, exc)
+        errors[fallback] = _field_message(fallback, exc, annotation)
 
 
 def _struct_of(annotation: Any) -> type[msgspec.Struct] | None:
@@ -214,11 +230,52 @@ def _struct_of(annotation: Any) -> type[msgspec.Struct] | None:
     return None
 
 
-def _field_message(name: str, exc: msgspec.ValidationError) -> str:
+def _field_message(name: str, exc: msgspec.ValidationError, annotation: Any = None) -> str:
     text = str(exc)
     match = _MSGSPEC_PATH.search(text)
+    message = _in_words(text if match is None else text[: match.start()], annotation)
     if match is None:
-        return text
+        return message
     # msgspec reports paths from the field's own root; re-anchor them on the field.
-    message = text[: match.start()]
     return f"{message} (at {name}{match.group('path')})" if match.group("path") else message
+
+
+# msgspec's words for JSON types, as a client reads them.
+_JSON_TYPES = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true or false",
+    "null": "null",
+    "array": "an array",
+    "object": "an object",
+}
+_EXPECTED = re.compile(r"^Expected `(?P<expected>[^`]+)`, got `(?P<got>[^`]+)`$")
+_ENUM = re.compile(r"^Invalid enum value (?P<value>.+)$")
+
+
+def _in_words(message: str, annotation: Any) -> str:
+    """msgspec's "Expected `str | null`, got `int`" as "expected a string or null, got an
+    integer", and an unknown enum value with the values there are."""
+    if expected := _EXPECTED.match(message):
+        wanted = " or ".join(
+            _JSON_TYPES.get(kind, f"`{kind}`") for kind in expected["expected"].split(" | ")
+        )
+        got = _JSON_TYPES.get(expected["got"], f"`{expected['got']}`")
+        return f"expected {wanted}, got {got}"
+    if (enum := _ENUM.match(message)) and (allowed := _allowed_values(annotation)):
+        return f"{enum['value']} is not one of: {', '.join(allowed)}"
+    return message
+
+
+def _allowed_values(annotation: Any) -> list[str]:
+    """The values a Literal takes, through Optional, Annotated and list[...] around it."""
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return [str(value) for value in get_args(annotation)]
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [str(member.value) for member in annotation]
+    found: list[str] = []
+    for argument in get_args(annotation) if origin is not None else ():
+        found += [value for value in _allowed_values(argument) if value not in found]
+    return found

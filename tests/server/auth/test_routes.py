@@ -163,8 +163,11 @@ def test_an_unknown_scope_is_an_invalid_parameter(
         ({"name": ""}, {"name": "Expected `str` of length >= 1"}),
         ({"name": "x" * 201}, {"name": "Expected `str` of length <= 200"}),
         ({}, {"name": "this field is required"}),
-        ({"name": 7}, {"name": "Expected `str`, got `int`"}),
-        ({"name": "ci", "scopes": "people:read"}, {"scopes": "Expected `array | null`, got `str`"}),
+        ({"name": 7}, {"name": "expected a string, got an integer"}),
+        (
+            {"name": "ci", "scopes": "people:read"},
+            {"scopes": "expected an array or null, got a string"},
+        ),
         ({"name": "ci", "owner": "me"}, {"owner": "unknown field"}),
         (
             {"name": "ci", "expires_at": "tomorrow"},
@@ -182,7 +185,7 @@ def test_an_unknown_scope_is_an_invalid_parameter(
             {"name": "", "requires_customer": "yes"},
             {
                 "name": "Expected `str` of length >= 1",
-                "requires_customer": "Expected `bool`, got `str`",
+                "requires_customer": "expected true or false, got a string",
             },
         ),
     ],

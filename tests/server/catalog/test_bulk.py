@@ -127,7 +127,10 @@ def test_each_row_gets_its_result_in_order_and_only_matches_are_billed(
         {
             "row_ref": "typed",
             "status": "invalid",
-            "errors": {"fax": "unknown field", "email": "Expected `str | null`, got `int`"},
+            "errors": {
+                "fax": "unknown field",
+                "email": "expected a string or null, got an integer",
+            },
         },
     ]
     # The four rows that could match were reserved; the two matched ones captured.

@@ -360,8 +360,8 @@ def test_a_bad_row_is_invalid_alone_with_every_problem_named() -> None:
     assert all(row.query is None for row in rows[1:])
     assert rows[1].errors == {
         "nickname": "unknown field",
-        "email": "Expected `str | null`, got `int`",
-        "phone": "Expected `str | null`, got `array`",
+        "email": "expected a string or null, got an integer",
+        "phone": "expected a string or null, got an array",
     }
     assert rows[2].errors == {
         "email": "not a valid email address",

@@ -232,7 +232,7 @@ def test_rows_are_checked_one_by_one_with_all_their_errors() -> None:
     }
     assert checked[2].errors == {
         "surname": "unknown field",
-        "full_name": "Expected `str | null`, got `int`",
+        "full_name": "expected a string or null, got an integer",
     }
     assert checked[3].errors == {
         "first_name": "a person needs a name (first and last name, or a full name)"

@@ -346,8 +346,11 @@ def test_realtime_has_no_live_source_yet_and_charges_nothing(
         pytest.param(
             {"filters": {"seniorities": ["ceo"], "departments": ["x"]}},
             {
-                "filters.seniorities": "Invalid enum value 'ceo' (at filters.seniorities[0])",
-                "filters.departments": "Invalid enum value 'x' (at filters.departments[0])",
+                "filters.seniorities": "'ceo' is not one of: owner, founder, c_suite, partner,"
+                " vp, head, director, manager, senior, entry, intern (at filters.seniorities[0])",
+                "filters.departments": "'x' is not one of: executive, engineering, sales,"
+                " marketing, finance, hr, operations, product, design, legal, it, support, data,"
+                " education, medical, consulting, other (at filters.departments[0])",
             },
             id="unknown_seniority_and_department",
         ),
