@@ -237,10 +237,13 @@ class Opening(Model):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Match(Model):
-    # 1.0 for an exact key (email, LinkedIn, phone, id, domain); lower for a fuzzy name.
+    # 0..1: 0.99 for an email or LinkedIn profile, 0.9 for a phone, 1.0 for a company id;
+    # lower for a fuzzy name, and for identifiers of someone else beside the match.
     confidence: float
     # The keys that matched: email, linkedin, phone, name, company_domain, ...
     matched_on: tuple[str, ...]
+    # Identifiers sent that belong to someone else: the match is doubtful.
+    conflicting: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

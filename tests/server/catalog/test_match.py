@@ -136,13 +136,16 @@ def test_keys_that_agree_are_all_listed_and_raise_the_confidence(
     )
 
 
-def test_when_keys_disagree_the_email_wins_and_only_it_is_listed(
+def test_when_keys_disagree_the_email_wins_and_the_doubt_is_said(
     database_url: str, staff: dict[str, str]
 ) -> None:
     (found,) = find(
         database_url, PersonQuery(email="joan@acme.com", linkedin_slug="john-smith-acme")
     )
-    assert found == MatchResult(person_id=staff["joan"], confidence=0.99, matched_on=["email"])
+    # The LinkedIn profile is John's: one of two people, not 0.99 sure.
+    assert found == MatchResult(
+        person_id=staff["joan"], confidence=0.5, matched_on=["email"], conflicting=["linkedin"]
+    )
 
 
 def test_a_linkedin_slug_alone_matches(database_url: str, staff: dict[str, str]) -> None:

@@ -173,6 +173,24 @@ def test_head_on_a_billed_lookup_is_refused_and_charges_nothing(
     assert usage_events(acme.database_url, acme.org_id) == []
 
 
+def test_identifiers_of_two_people_are_answered_with_the_doubt_they_carry(
+    api: TestClient[Litestar], seeded: Catalog, acme: Tenant
+) -> None:
+    sure = post(api, acme, PEOPLE, {"email": "jane.doe@acme.com"}).json()["data"]
+    assert sure["match"] == {"confidence": 0.99, "matched_on": ["email"]}
+    # Robert's email, and Jane's LinkedIn profile: the email wins, in doubt.
+    answer = post(
+        api, acme, PEOPLE, {"email": "rsmith@globex.io", "linkedin_url": "linkedin.com/in/jane-doe"}
+    )
+    data = answer.json()["data"]
+    assert data["person"]["id"] == seeded.people["robert"]
+    assert data["match"] == {
+        "confidence": 0.5,
+        "matched_on": ["email"],
+        "conflicting": ["linkedin"],
+    }
+
+
 def test_unknown_and_suppressed_ids_are_not_found(
     api: TestClient[Litestar], seeded: Catalog, acme: Tenant
 ) -> None:

@@ -147,7 +147,7 @@ class RawBulk(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 # Responses ------------------------------------------------------------------------------
 
 
-class Match(msgspec.Struct, kw_only=True):
+class Match(msgspec.Struct, kw_only=True, omit_defaults=True):
     # 0..1: an email or LinkedIn profile 0.99, a phone 0.9 (lines are shared), keys that
     # agree combine; a company id 1.0, its domain or LinkedIn page 0.99, a unique cleaned
     # name 0.9; a fuzzy name within a company lower (match.COMPANY_CONFIDENCE).
@@ -155,6 +155,10 @@ class Match(msgspec.Struct, kw_only=True):
     # The keys that matched: email, linkedin, phone, name, company_domain, company_name,
     # company_id, domain.
     matched_on: list[str]
+    # Identifiers sent that belong to someone else (an email of one person, a LinkedIn
+    # profile of another): the match is doubtful, and its confidence says so. Left out
+    # when there is none.
+    conflicting: list[str] = []
 
 
 class PersonEnrichment(msgspec.Struct, kw_only=True):
@@ -564,7 +568,14 @@ async def _match_people(
             found.append(None)
         else:
             found.append(
-                (person, Match(confidence=result.confidence, matched_on=list(result.matched_on)))
+                (
+                    person,
+                    Match(
+                        confidence=result.confidence,
+                        matched_on=list(result.matched_on),
+                        conflicting=list(result.conflicting),
+                    ),
+                )
             )
     return found
 

@@ -77,6 +77,8 @@ class MatchResult(msgspec.Struct, frozen=True):
     confidence: float
     # The keys that agreed: ["email"], ["linkedin", "phone"], ["name", "company_domain"].
     matched_on: list[str]
+    # Exact keys of the query that belong to someone else (see exact_match).
+    conflicting: list[str] = []
 
 
 class CompanyQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -219,7 +221,12 @@ async def key_owners(
 
 
 def exact_match(query: PersonQuery, owners: KeyOwners) -> MatchResult | None:
-    """Email, then LinkedIn, then a phone only one person has; agreeing keys are listed."""
+    """Email, then LinkedIn, then a phone only one person has; agreeing keys are listed.
+
+    Keys that find someone else are ``conflicting``, and halve what they would have
+    added: an email of one person and a LinkedIn profile of another is a coin toss
+    (0.99 x 0.505 = 0.5), not the 0.99 the email alone would say.
+    """
     found: dict[str, str] = {}
     if query.email and query.email in owners.emails:
         found["email"] = owners.emails[query.email]
@@ -237,10 +244,15 @@ def exact_match(query: PersonQuery, owners: KeyOwners) -> MatchResult | None:
         return None
     person_id = next(iter(found.values()))
     agreed = [key for key, owner in found.items() if owner == person_id]
+    conflicting = [key for key, owner in found.items() if owner != person_id]
+    doubt = combined_confidence(EXACT_CONFIDENCE[key] for key in conflicting) / 2
     return MatchResult(
         person_id=person_id,
-        confidence=combined_confidence(EXACT_CONFIDENCE[key] for key in agreed),
+        confidence=round(
+            combined_confidence(EXACT_CONFIDENCE[key] for key in agreed) * (1 - doubt), 4
+        ),
         matched_on=agreed,
+        conflicting=conflicting,
     )
 
 
