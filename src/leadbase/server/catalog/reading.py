@@ -19,8 +19,9 @@ import csv
 import multiprocessing
 import signal
 import traceback
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
@@ -210,23 +211,23 @@ async def batches(
     drop_invalid_fields: bool = False,
 ) -> AsyncIterator[AsyncIterator[Batch[Any]]]:
     """:func:`read_batches`, read in this process or, with ``ahead``, in another one."""
+    read = partial(
+        read_batches,
+        path,
+        columns,
+        offset=offset,
+        row=row,
+        batch_rows=batch_rows,
+        drop_invalid_fields=drop_invalid_fields,
+    )
     if not ahead:
-        yield _inline(
-            read_batches(
-                path,
-                columns,
-                offset=offset,
-                row=row,
-                batch_rows=batch_rows,
-                drop_invalid_fields=drop_invalid_fields,
-            )
-        )
+        yield _inline(read())
         return
     context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(
         target=_read_ahead,
-        args=(sending, path, columns, offset, row, batch_rows, drop_invalid_fields),
+        args=(sending, read),
         name="leadbase-import-reader",
         daemon=True,
     )
@@ -245,29 +246,14 @@ async def _inline(batches: Iterator[Batch[Any]]) -> AsyncIterator[Batch[Any]]:
         yield batch
 
 
-def _read_ahead(
-    sending: Connection,
-    path: Path,
-    columns: ColumnMap,
-    offset: int,
-    row: int,
-    batch_rows: int,
-    drop_invalid_fields: bool,
-) -> None:
+def _read_ahead(sending: Connection, read: Callable[[], Iterator[Batch[Any]]]) -> None:
     """The reading process: every batch down the pipe, then an empty message."""
     # Ctrl-C reaches the whole process group; the importer stops this process itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     encode = msgspec.msgpack.Encoder().encode
     try:
         with collector_paused():
-            for batch in read_batches(
-                path,
-                columns,
-                offset=offset,
-                row=row,
-                batch_rows=batch_rows,
-                drop_invalid_fields=drop_invalid_fields,
-            ):
+            for batch in read():
                 sending.send_bytes(encode(batch))
     except InvalidCsvFormat as error:
         sending.send_bytes(encode(_Stopped(error.message, _text_details(error.details))))
