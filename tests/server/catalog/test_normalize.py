@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import re
 import socket
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import phonenumbers
@@ -762,8 +763,10 @@ def test_name_key_is_lower_ascii_with_nicknames_resolved(
 
 # Words nameparser reads as a title or suffix ("Ii" is II, "Jr", "Dr") are not names.
 _NOT_NAMES = CONSTANTS.titles | CONSTANTS.suffix_acronyms | CONSTANTS.suffix_not_acronyms
+_ROMAN_NUMERAL = cast("re.Pattern[str]", CONSTANTS.regexes.roman_numeral)
 _NAME_WORDS = st.from_regex(r"[A-Z][a-z]{1,10}", fullmatch=True).filter(
-    lambda word: word.lower() not in _NOT_NAMES
+    # Nor what nameparser reads as a roman numeral ("Vi"), which person_name keeps as a name.
+    lambda word: word.lower() not in _NOT_NAMES and not _ROMAN_NUMERAL.match(word)
 )
 
 
