@@ -148,6 +148,19 @@ def test_when_keys_disagree_the_email_wins_and_the_doubt_is_said(
     )
 
 
+def test_when_keys_disagree_the_person_most_of_them_find_wins(
+    database_url: str, staff: dict[str, str]
+) -> None:
+    (found,) = find(
+        database_url,
+        PersonQuery(email="joan@acme.com", linkedin_slug="john-smith-acme", phone="+447400123456"),
+    )
+    # John's LinkedIn profile and mobile say more than Joan's email.
+    assert found is not None and found.person_id == staff["john"]
+    assert (found.matched_on, found.conflicting) == (["linkedin", "phone"], ["email"])
+    assert found.confidence == round(0.9990 * (1 - 0.99 / 2), 4)
+
+
 def test_a_linkedin_slug_alone_matches(database_url: str, staff: dict[str, str]) -> None:
     (found,) = find(database_url, PersonQuery(linkedin_slug="sam-lee-2"))
     assert found is not None and found.person_id == staff["sam_too"]

@@ -221,7 +221,9 @@ async def key_owners(
 
 
 def exact_match(query: PersonQuery, owners: KeyOwners) -> MatchResult | None:
-    """Email, then LinkedIn, then a phone only one person has; agreeing keys are listed.
+    """The person the exact keys (an email, the LinkedIn slug, a phone only one person
+    has) say most for, with the keys that agree; on a tie, the owner of the first key of
+    email, LinkedIn, phone.
 
     Keys that find someone else are ``conflicting``, and halve what they would have
     added: an email of one person and a LinkedIn profile of another is a coin toss
@@ -242,8 +244,13 @@ def exact_match(query: PersonQuery, owners: KeyOwners) -> MatchResult | None:
             found["phone"] = holder
     if not found:
         return None
-    person_id = next(iter(found.values()))
-    agreed = [key for key, owner in found.items() if owner == person_id]
+    keys_of: dict[str, list[str]] = {}
+    for key, owner in found.items():
+        keys_of.setdefault(owner, []).append(key)
+    person_id = max(  # the first of equals: keys_of is in the order of found
+        keys_of, key=lambda owner: combined_confidence(EXACT_CONFIDENCE[k] for k in keys_of[owner])
+    )
+    agreed = keys_of[person_id]
     conflicting = [key for key, owner in found.items() if owner != person_id]
     doubt = combined_confidence(EXACT_CONFIDENCE[key] for key in conflicting) / 2
     return MatchResult(
