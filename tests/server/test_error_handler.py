@@ -117,8 +117,8 @@ def test_a_wrong_method_is_method_not_allowed_with_an_allow_header(
 ) -> None:
     response = plain_client.put("/v1/account", json={})
     error = assert_error(response, 405, "method_not_allowed", param=None, details=None)
-    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
-    assert error["message"] == "PUT is not allowed on /v1/account; allowed: GET, HEAD, OPTIONS."
+    assert response.headers["allow"] == "GET, OPTIONS"
+    assert error["message"] == "PUT is not allowed on /v1/account; allowed: GET, OPTIONS."
 
 
 def test_head_answers_what_get_does_without_the_body(
@@ -343,7 +343,7 @@ def test_a_wrong_method_answers_problem_details_when_asked(
 ) -> None:
     response = plain_client.put("/v1/account", headers={"Accept": "application/problem+json"})
     _assert_problem(response, 405, "method_not_allowed", "/v1/account")
-    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert response.headers["allow"] == "GET, OPTIONS"
 
 
 def test_a_validation_error_answers_problem_details_with_errors_as_details(

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import anyio.to_thread
 import structlog
@@ -30,7 +31,7 @@ from leadbase.server.observability import Metrics, RequestContextMiddleware, con
 from leadbase.server.openapi import complete_document, openapi_config
 from leadbase.server.ops.routes import ROUTES as OPS_ROUTES
 from leadbase.server.phones.routes import ROUTES as PHONE_ROUTES
-from leadbase.server.pipeline import DEPENDENCIES, Services
+from leadbase.server.pipeline import DEPENDENCIES, OPERATION_KEY, Operation, Services
 from leadbase.server.search.routes import ROUTES as SEARCH_ROUTES
 from leadbase.server.tenancy.routes import ROUTES as ACCOUNT_ROUTES
 
@@ -114,15 +115,23 @@ async def _allow_every_method(message: Message, scope: Scope) -> None:
     Litestar 2 (litestar#4169); list every method the path has."""
     if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
         return
-    methods = {
-        method
+    handlers = {
+        method: handler
         for path in scope["route_handler"].paths
-        for method in scope["litestar_app"].route_handler_method_map.get(path, {})
+        for method, handler in scope["litestar_app"].route_handler_method_map.get(path, {}).items()
     }
-    if "GET" in methods:
-        methods.add("HEAD")  # served by HeadAsGet
+    methods = set(handlers)
+    if "GET" in handlers and _serves_head(handlers["GET"]):
+        methods.add("HEAD")
     if methods:
         MutableScopeHeaders.from_message(message)["Allow"] = ", ".join(sorted(methods))
+
+
+def _serves_head(get_handler: Any) -> bool:
+    """Whether a GET route answers HEAD too (head.HeadAsGet): all but the billed ones,
+    which refuse it (head.refuse_on_metered)."""
+    declared = get_handler.opt.get(OPERATION_KEY)
+    return not (isinstance(declared, Operation) and declared.metered is not None)
 
 
 def app_from_environment() -> Litestar:

@@ -72,8 +72,8 @@ def as_leadbase_error(request: Request[Any, Any, Any], exc: Exception) -> Leadba
     if isinstance(exc, NotFoundException):
         return NotFound(f"No route for {request.method} {request.url.path}.")
     if isinstance(exc, MethodNotAllowedException):
-        allow = _with_head(
-            {name.lower(): value for name, value in (exc.headers or {}).items()}.get("allow", "")
+        allow = {name.lower(): value for name, value in (exc.headers or {}).items()}.get(
+            "allow", ""
         )
         return MethodNotAllowed(
             f"{request.method} is not allowed on {request.url.path}; allowed: {allow}.",
@@ -84,14 +84,6 @@ def as_leadbase_error(request: Request[Any, Any, Any], exc: Exception) -> Leadba
     if isinstance(exc, HTTPException):
         return _by_status(exc)
     return InternalError()
-
-
-def _with_head(allow: str) -> str:
-    """Litestar's Allow list, with HEAD wherever GET is (``head.HeadAsGet`` serves it)."""
-    methods = {method.strip() for method in allow.split(",") if method.strip()}
-    if "GET" in methods:
-        methods.add("HEAD")
-    return ", ".join(sorted(methods))
 
 
 def _validation_error(exc: ValidationException) -> LeadbaseError:

@@ -43,5 +43,5 @@ def refuse_on_metered(request: Request[Any, Any, Any]) -> None:
     if request.scope.get(HEAD_SCOPE_KEY):
         raise MethodNotAllowed(
             f"HEAD is not served on {request.url.path}, a billed lookup; use GET.",
-            headers={"Allow": "GET"},
+            headers={"Allow": "GET, OPTIONS"},
         )

@@ -165,10 +165,17 @@ def test_a_lookup_by_id_ignores_an_idempotency_key_which_is_for_post_only(
 def test_head_on_a_billed_lookup_is_refused_and_charges_nothing(
     api: TestClient[Litestar], seeded: Catalog, acme: Tenant
 ) -> None:
-    for path in (f"/v1/people/{seeded.people['jane']}", "/v1/people/per_unknown"):
+    for path in (
+        f"/v1/people/{seeded.people['jane']}",
+        "/v1/people/per_unknown",
+        f"/v1/companies/{seeded.companies['acme']}",
+        "/v1/openings/opn_unknown",
+    ):
         response = api.head(path, headers=acme.headers)
         assert (response.status_code, response.content) == (405, b"")
-        assert response.headers["allow"] == "GET"
+        # What OPTIONS says too: no HEAD on a billed route.
+        assert response.headers["allow"] == "GET, OPTIONS"
+        assert api.options(path, headers=acme.headers).headers["allow"] == "GET, OPTIONS"
     assert assert_ledger_consistent(acme.database_url, acme.org_id) == (BALANCE, 0)
     assert usage_events(acme.database_url, acme.org_id) == []
 
