@@ -14,6 +14,7 @@ from leadbase.server.catalog import records
 from leadbase.server.catalog import service as catalog
 from leadbase.server.catalog.records import PersonRecord
 from leadbase.server.catalog.suppression import SuppressedKey, SuppressionResult
+from leadbase.server.catalog.upsert import name_at_company
 from leadbase.server.db import Database
 from leadbase.server.errors import AtLeastOneRequired, InvalidLinkedinUrl, InvalidParameter
 from tests.server.credits.support import rows
@@ -260,3 +261,8 @@ def test_a_malformed_linkedin_url_beside_another_bad_key_is_still_its_param() ->
         catalog.suppression_keys(email="bad", linkedin_url="https://x.com/a")
     assert raised.value.param == "linkedin_url"
     assert set(raised.value.details or {}) == {"email", "linkedin_url"}
+
+
+def test_a_name_at_company_key_fits_the_list_however_long_the_name() -> None:
+    key = name_at_company("com_01HZZZZZZZZZZZZZZZZZZZZZZZ", "x" * 300)
+    assert len(key) <= 320 and key.startswith("com_01HZZZZZZZZZZZZZZZZZZZZZZZ:xxx")

@@ -108,8 +108,15 @@ async def _suppressed_people(session: AsyncSession, records: Sequence[PersonReco
 
 def name_at_company(company_id: str, name_key: str) -> str:
     """The suppression key of a person known by name at a company: what stops a row with
-    neither email, phone nor LinkedIn profile from bringing an opted-out person back."""
-    return f"{company_id}:{name_key}"
+    neither email, phone nor LinkedIn profile from bringing an opted-out person back.
+
+    The name is cut to fit the list's 320 characters beside a company id (no name is that
+    long; PostgreSQL would refuse the opt-out whole for one over).
+    """
+    return f"{company_id}:{name_key[:_NAME_IN_KEY]}"
+
+
+_NAME_IN_KEY = 280
 
 
 async def _suppressed_at_companies(
