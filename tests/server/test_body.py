@@ -81,6 +81,7 @@ class Page(msgspec.Struct, forbid_unknown_fields=True):
         "application/problem+json",
         'application/json; charset="utf-8"',
         "application/json; charset=utf8",
+        "application/json; charset=US-ASCII",
     ],
 )
 def test_json_content_types_and_a_missing_one_are_accepted(content_type: str | None) -> None:
@@ -124,7 +125,7 @@ def test_every_invalid_field_is_in_details_not_just_the_first() -> None:
     error = raised.value
     assert error.details == {
         "colour": "unknown field",
-        "name": "Expected `str` of length >= 1",
+        "name": "expected a string of at least 1 character",
         "age": "expected an integer or null, got a string",
         "tags": "expected a string, got an integer (at tags[0])",
     }
@@ -151,7 +152,7 @@ def test_every_invalid_field_of_a_nested_object_is_in_details() -> None:
     with pytest.raises(InvalidParameter) as raised:
         decode_struct(body, Contact)
     assert raised.value.details == {
-        "name": "Expected `str` of length >= 1",
+        "name": "expected a string of at least 1 character",
         "address.planet": "unknown field",
         "address.city": "expected a string, got an integer",
     }

@@ -26,6 +26,8 @@ from leadbase.server.errors import (
 S = TypeVar("S", bound=msgspec.Struct)
 
 _JSON_MEDIA_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json$")
+# ASCII is UTF-8 too.
+_UTF8_CHARSETS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 _CHARSET = re.compile(r"(?:^|;)\s*charset\s*=\s*\"?([^\";\s]*)", re.IGNORECASE)
 _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 # msgspec raises UnicodeDecodeError, not DecodeError, for invalid UTF-8 inside a string, and
@@ -73,7 +75,7 @@ def check_json_content_type(content_type: str | None) -> None:
             param="Content-Type",
         )
     charset = _CHARSET.search(parameters)
-    if charset is not None and charset.group(1).lower() not in ("utf-8", "utf8"):
+    if charset is not None and charset.group(1).lower() not in _UTF8_CHARSETS:
         raise UnsupportedMediaType(
             f"charset {charset.group(1)!r} is not supported; send the JSON as UTF-8.",
             param="Content-Type",
@@ -252,6 +254,7 @@ _JSON_TYPES = {
 }
 _EXPECTED = re.compile(r"^Expected `(?P<expected>[^`]+)`, got `(?P<got>[^`]+)`$")
 _ENUM = re.compile(r"^Invalid enum value (?P<value>.+)$")
+_LENGTH = re.compile(r"^Expected `str` of length (?P<op>>=|<=) (?P<n>\d+)$")
 
 
 def _in_words(message: str, annotation: Any) -> str:
@@ -263,8 +266,12 @@ def _in_words(message: str, annotation: Any) -> str:
         )
         got = _JSON_TYPES.get(expected["got"], f"`{expected['got']}`")
         return f"expected {wanted}, got {got}"
-    if (enum := _ENUM.match(message)) and (allowed := _allowed_values(annotation)):
-        return f"{enum['value']} is not one of: {', '.join(allowed)}"
+    if (unknown := _ENUM.match(message)) and (allowed := _allowed_values(annotation)):
+        return f"{unknown['value']} is not one of: {', '.join(allowed)}"
+    if length := _LENGTH.match(message):
+        bound = "at least" if length["op"] == ">=" else "at most"
+        unit = "character" if length["n"] == "1" else "characters"
+        return f"expected a string of {bound} {length['n']} {unit}"
     return message
 
 

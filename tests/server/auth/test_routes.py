@@ -160,8 +160,8 @@ def test_an_unknown_scope_is_an_invalid_parameter(
 @pytest.mark.parametrize(
     ("body", "details"),
     [
-        ({"name": ""}, {"name": "Expected `str` of length >= 1"}),
-        ({"name": "x" * 201}, {"name": "Expected `str` of length <= 200"}),
+        ({"name": ""}, {"name": "expected a string of at least 1 character"}),
+        ({"name": "x" * 201}, {"name": "expected a string of at most 200 characters"}),
         ({}, {"name": "this field is required"}),
         ({"name": 7}, {"name": "expected a string, got an integer"}),
         (
@@ -184,7 +184,7 @@ def test_an_unknown_scope_is_an_invalid_parameter(
         (
             {"name": "", "requires_customer": "yes"},
             {
-                "name": "Expected `str` of length >= 1",
+                "name": "expected a string of at least 1 character",
                 "requires_customer": "expected true or false, got a string",
             },
         ),
