@@ -399,6 +399,32 @@ def test_an_opted_out_person_whose_one_address_is_malformed_is_not_imported_agai
     assert count(database_url, "people") == 0
 
 
+def test_a_bulk_load_refuses_people_of_a_suppressed_domain_found_by_company_name(
+    database_url: str, tmp_path: Path
+) -> None:
+    companies = write_csv(tmp_path / "c.csv", ["Company Name", "Website"], [["Acme", "acme.com"]])
+    run_import(database_url, companies)
+
+    async def suppress() -> None:
+        database = Database(database_url)
+        try:
+            async with database.transaction() as session:
+                await suppression.suppress(session, domain="acme.com")
+        finally:
+            await database.dispose()
+
+    asyncio.run(suppress())
+    people = write_csv(
+        tmp_path / "p.csv",
+        ["First Name", "Last Name", "Mobile Phone", "Company Name"],
+        [["Gil", "Zed", "+44 7400 999999", "Acme"], ["Ann", "Lee", "+44 7400 888888", "Initech"]],
+    )
+    summary = run_import(database_url, people)
+    # The people table was empty: a bulk load, which resolves companies in memory.
+    assert (summary.bulk, summary.created, summary.suppressed) == (True, 1, 1)
+    assert rows(database_url, "SELECT full_name FROM people") == [{"full_name": "Ann Lee"}]
+
+
 def test_an_opening_keeps_its_company_and_may_lose_its_link(
     database_url: str, tmp_path: Path
 ) -> None:
