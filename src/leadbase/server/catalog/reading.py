@@ -156,7 +156,11 @@ def parse_rows(
             continue  # a blank line
         # One scan of the joined row: NUL is rare, a per-field test is not cheap.
         refused = nul.holding_nul(given) if "\x00" in "".join(raw) else {}
-        values = {name: value for name, value in given.items() if name not in refused}
+        values = (
+            {name: value for name, value in given.items() if name not in refused}
+            if refused
+            else given
+        )
         result = parse(values)
         if not isinstance(result, dict) and not refused:
             batch.records.append(result)
