@@ -31,7 +31,7 @@ import csv
 import json
 import os
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -178,16 +178,17 @@ async def import_csv(
         reader = RowReader(handle)
         header = reader.header()
         columns = map_columns(header, kind=kind)
-        target = database_label(database.url)
-        saved = _load_checkpoint(
-            path,
-            size=size,
-            header=header,
-            kind=columns.kind,
-            source=source,
-            database=target,
-            drop_invalid_fields=drop_invalid_fields,
-        )
+        # What this import is: a checkpoint of another one is refused, not resumed.
+        identity: dict[str, Any] = {
+            "version": _CHECKPOINT_VERSION,
+            "size": size,
+            "header": header,
+            "kind": columns.kind,
+            "source": source,
+            "database": database_label(database.url),
+            "drop_invalid_fields": drop_invalid_fields,
+        }
+        saved = _load_checkpoint(path, identity)
         start = (saved.offset, saved.row) if saved is not None else (reader.offset, reader.row)
         counts = saved.counts if saved is not None else Counts()
         report = ErrorReport(
@@ -218,18 +219,7 @@ async def import_csv(
             def checkpoint(offset: int, row: int) -> None:
                 _save_checkpoint(
                     path,
-                    Checkpoint(
-                        version=_CHECKPOINT_VERSION,
-                        size=size,
-                        header=header,
-                        kind=columns.kind,
-                        source=source,
-                        database=target,
-                        offset=offset,
-                        row=row,
-                        counts=counts,
-                        drop_invalid_fields=drop_invalid_fields,
-                    ),
+                    Checkpoint(**identity, offset=offset, row=row, counts=counts),
                 )
                 if on_progress is not None:
                     on_progress(offset, size)
@@ -526,16 +516,9 @@ def database_label(url: str) -> str:
     return make_url(sync_url(url)).render_as_string(hide_password=True)
 
 
-def _load_checkpoint(
-    path: Path,
-    *,
-    size: int,
-    header: list[str],
-    kind: Kind,
-    source: str,
-    database: str,
-    drop_invalid_fields: bool,
-) -> Checkpoint | None:
+def _load_checkpoint(path: Path, identity: Mapping[str, Any]) -> Checkpoint | None:
+    """The checkpoint of this import (``identity``: Checkpoint's fields that say which
+    import it is), None when there is none, 400 when it is another import's."""
     file = checkpoint_path(path)
     try:
         saved = msgspec.json.decode(file.read_bytes(), type=Checkpoint)
@@ -543,16 +526,7 @@ def _load_checkpoint(
         return None
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise _stale_checkpoint(file, "it is unreadable") from None
-    expected: dict[str, Any] = {
-        "version": _CHECKPOINT_VERSION,
-        "size": size,
-        "header": header,
-        "kind": kind,
-        "source": source,
-        "database": database,
-        "drop_invalid_fields": drop_invalid_fields,
-    }
-    for name, value in expected.items():
+    for name, value in identity.items():
         if getattr(saved, name) != value:
             raise _stale_checkpoint(file, _why_stale(saved, name))
     return saved
