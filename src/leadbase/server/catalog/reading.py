@@ -166,8 +166,8 @@ def parse_rows(
             batch.records.append(result)
             continue
         errors = {**(result if isinstance(result, dict) else {}), **refused}
-        # Every failed row is parsed once more without its invalid fields (an export whose
-        # phones all lack a country fails every row: twice the parsing, for those rows).
+        # A failed row whose invalid fields may all be dropped is parsed once more without
+        # them (an export whose phones all lack a country parses each of its rows twice).
         without = records.without_invalid(kind, given, errors)
         if without is None:
             batch.failures.append((number, raw, errors))
