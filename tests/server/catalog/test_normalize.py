@@ -902,3 +902,27 @@ def test_headcount_range_of_any_text_is_a_bucket_or_none(text: str) -> None:
 def test_a_member_ids_forms_include_the_lower_cased_one_older_imports_stored() -> None:
     assert slug_forms(MEMBER_ID) == (MEMBER_ID, MEMBER_ID.lower())
     assert slug_forms("jane-doe") == ("jane-doe",)
+
+
+@pytest.mark.parametrize(
+    "full",
+    [
+        "Pe\u200bter Weaver",  # a zero-width space, copied from a web page
+        "Peter Wea\u00adver",  # a soft hyphen
+        "\ufeffPeter Weaver",  # a byte order mark
+        "Peter \u200eWeaver\u200f",  # direction marks
+    ],
+)
+def test_invisible_characters_do_not_split_or_change_a_name(full: str) -> None:
+    assert person_name(full=full) == person_name(full="Peter Weaver")
+
+
+def test_invisible_characters_are_not_part_of_an_address() -> None:
+    assert email("pe\u200bter@bearlyable.com\u2060") == "peter@bearlyable.com"
+
+
+def test_joiners_that_scripts_need_are_kept() -> None:
+    name = person_name(
+        first="\u0645\u06cc\u200c\u0631\u0648\u0632", last="\u0627\u062d\u0645\u062f\u06cc"
+    )
+    assert name is not None and "\u200c" in (name.first or "")

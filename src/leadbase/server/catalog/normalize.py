@@ -52,9 +52,20 @@ _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _TLD = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
 
 
+# Characters that show nothing and that copying from web pages leaves in text: zero-width
+# space, soft hyphen, word joiner, byte order mark, direction marks and embeddings. They
+# split a name in two for nameparser and make an address invalid. (The zero-width
+# joiner and non-joiner stay: some scripts need them.)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+
+
+def _without_invisibles(text: str) -> str:
+    return _INVISIBLE.sub("", text)
+
+
 def email(raw: str) -> str | None:
     """The address trimmed and lower-cased, or None when it is not a valid address."""
-    address = raw.strip().lower()
+    address = _without_invisibles(raw).strip().lower()
     if address.startswith("mailto:"):
         address = address[7:]
     local, at, host = address.rpartition("@")
@@ -510,7 +521,7 @@ def person_name(
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
-    cleaned = " ".join(value.split())
+    cleaned = " ".join(_without_invisibles(value).split())
     return cleaned or None
 
 
