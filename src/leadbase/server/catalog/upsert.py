@@ -82,8 +82,6 @@ async def suppressed_keys(
 
 
 async def _suppressed_people(session: AsyncSession, records: Sequence[PersonRecord]) -> list[bool]:
-    if not await _any_suppressed(session):
-        return [False] * len(records)
     emails = {address for record in records for address, _, _ in record.emails}
     domains = {d for address in emails if (d := _email_domain(address))}
     domains |= {r.company.domain for r in records if r.company and r.company.domain}
@@ -133,7 +131,7 @@ async def _suppressed_at_companies(
         for record, company_id in zip(records, company_ids, strict=True)
         if company_id is not None
     ]
-    if not placed or not await _any_suppressed(session):
+    if not placed:
         return [False] * len(records)
     found = await suppressed_keys(
         session,
@@ -668,7 +666,9 @@ async def plan_people(
 ) -> Planned:
     """:func:`upsert_people`, its writes returned rather than run."""
     now = utcnow()
-    suppressed = await _suppressed_people(session, records)
+    # Usually the list is empty, and then no key needs a look.
+    listed = await _any_suppressed(session)
+    suppressed = await _suppressed_people(session, records) if listed else [False] * len(records)
     live = [record for record, hidden in zip(records, suppressed, strict=True) if not hidden]
     companies = await _companies(
         session,
@@ -682,7 +682,9 @@ async def plan_people(
         _resolve_ref(companies, record.company) if record.company is not None else None
         for record in live
     ]
-    at_company = await _suppressed_at_companies(session, live, company_ids, companies)
+    at_company = (
+        await _suppressed_at_companies(session, live, company_ids, companies) if listed else []
+    )
     if any(at_company):
         flags = iter(at_company)
         suppressed = [True if hidden else next(flags) for hidden in suppressed]
