@@ -165,6 +165,9 @@ def parse_rows(
         if not isinstance(result, dict) and not refused:
             batch.records.append(result)
             continue
+        # NUL wins over what parsing said of the same field (not nul.beside's order): the
+        # field was taken out for its NUL, so any error parsing gave it ("a person needs a
+        # name") is the consequence, not its own.
         errors = {**(result if isinstance(result, dict) else {}), **refused}
         # A failed row whose invalid fields may all be dropped is parsed once more without
         # them (an export whose phones all lack a country parses each of its rows twice).
