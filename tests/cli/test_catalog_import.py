@@ -89,6 +89,35 @@ def test_a_row_failed_only_for_a_field_it_can_do_without_is_imported_when_asked(
     )
 
 
+def test_an_import_told_to_overwrite_replaces_what_the_catalog_held(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email,Title\nAnn Lee,ann@acme.com,Engineer\n", encoding="utf-8")
+    assert invoke("catalog", "import", str(path), "--database-url", database_url).exit_code == 0
+    refreshed = tmp_path / "refreshed.csv"
+    refreshed.write_text("Name,Email,Title\nAnn Lee,ann@acme.com,CTO\n", encoding="utf-8")
+    filled = invoke("catalog", "import", str(refreshed), "--database-url", database_url)
+    assert filled.exit_code == 0 and "overwritten" not in filled.stdout
+    assert rows(database_url, "SELECT title FROM people") == [{"title": "Engineer"}]
+    overwritten = invoke(
+        "catalog",
+        "import",
+        str(refreshed),
+        "--on-match",
+        "overwrite",
+        "--source",
+        "refresh",
+        "--database-url",
+        database_url,
+    )
+    assert overwritten.exit_code == 0, overwritten.output
+    assert "(overwritten with the file's values)" in overwritten.stdout
+    assert rows(database_url, "SELECT title FROM people") == [{"title": "CTO"}]
+    wrong = invoke("catalog", "import", str(refreshed), "--on-match", "replace")
+    assert wrong.exit_code == 2 and "fill" in wrong.output and "overwrite" in wrong.output
+
+
 def test_the_summary_names_the_columns_it_ignored(database_url: str, tmp_path: Path) -> None:
     path = tmp_path / "salesforce.csv"
     path.write_text(

@@ -229,6 +229,16 @@ def import_file(
             "report names each field dropped. Without it, such a row fails whole.",
         ),
     ] = False,
+    on_match: Annotated[
+        Literal["fill", "overwrite"],
+        typer.Option(
+            "--on-match",
+            help="What a row does to the catalog record it matches: fill its empty fields, "
+            "or overwrite them with the row's values (a refreshed export: new titles, "
+            "companies, locations). A blank cell never erases a value; emails, phones and "
+            "LinkedIn pages are added, never replaced.",
+        ),
+    ] = "fill",
     batch_rows: Annotated[
         int,
         typer.Option(
@@ -282,6 +292,7 @@ def import_file(
             resume=resume,
             synthetic=synthetic,
             drop_invalid_fields=drop_invalid_fields,
+            on_match=on_match,
             batch_rows=batch_rows,
             read_ahead=read_ahead if read_ahead is not None else _cores() >= 2,
             bulk=bulk,
@@ -401,8 +412,10 @@ def _print_import(summary: ImportSummary) -> None:
         f"(source {escape(summary.source)}{resumed})",
         soft_wrap=True,
     )
+    overwritten = summary.on_match == "overwrite" and summary.merged > 0
     for name in ("rows", "created", "merged", "suppressed", "failed"):
-        console.print(f"  {name:<15}{getattr(summary, name):>12,}", soft_wrap=True)
+        note = "  (overwritten with the file's values)" if name == "merged" and overwritten else ""
+        console.print(f"  {name:<15}{getattr(summary, name):>12,}{note}", soft_wrap=True)
     if summary.rows_with_fields_dropped:
         console.print(
             f"  {'fields dropped':<15}{summary.rows_with_fields_dropped:>12,}"

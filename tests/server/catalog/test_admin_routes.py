@@ -268,6 +268,34 @@ def test_an_unknown_top_level_field_is_invalid_parameter(client: Client, tenant:
     )
 
 
+def test_an_operator_corrects_a_title_by_asking_to_overwrite(
+    client: Client, tenant: Tenant
+) -> None:
+    jane = {"row_ref": "a", "full_name": "Jane Doe", "email": "jane@acme.com", "title": "CTO"}
+    assert post(client, tenant, PEOPLE, {"rows": [jane]}).status_code == 200
+    corrected = {**jane, "title": "Chief Technology Officer", "city": "Berlin"}
+    filled = post(client, tenant, PEOPLE, {"rows": [corrected]})
+    assert filled.json()["data"]["results"][0]["status"] == "merged"
+    assert rows(tenant.database_url, "SELECT title, city FROM people") == [
+        {"title": "CTO", "city": "Berlin"}
+    ]
+    overwritten = post(client, tenant, PEOPLE, {"rows": [corrected], "on_match": "overwrite"})
+    assert overwritten.json()["data"]["summary"]["merged"] == 1
+    assert rows(tenant.database_url, "SELECT title, city FROM people") == [
+        {"title": "Chief Technology Officer", "city": "Berlin"}
+    ]
+
+
+def test_an_unknown_on_match_names_the_choices(client: Client, tenant: Tenant) -> None:
+    assert_error(
+        post(client, tenant, COMPANIES, {"rows": [{"row_ref": "a"}], "on_match": "replace"}),
+        400,
+        "invalid_parameter",
+        details={"on_match": "'replace' is not one of: fill, overwrite"},
+    )
+    assert count(tenant, "companies") == 0
+
+
 @pytest.mark.parametrize("path", [PEOPLE, COMPANIES, OPENINGS])
 def test_a_key_without_catalog_write_is_refused(client: Client, tenant: Tenant, path: str) -> None:
     scopes = [scope for scope in SCOPES if scope != "catalog:write"]

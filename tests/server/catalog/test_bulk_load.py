@@ -132,6 +132,24 @@ def test_people_of_earlier_batches_are_matched_the_same_with_or_without_a_bulk_l
     integrity_checked(database_url)
 
 
+@pytest.mark.parametrize("bulk_load", [True, False], ids=["bulk", "row_by_row"])
+def test_an_overwriting_import_leaves_each_person_as_their_last_rows_say(
+    database_url: str, tmp_path: Path, bulk_load: bool
+) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, ACROSS_BATCHES)
+    summary = run_import(database_url, path, batch_rows=2, bulk=bulk_load, on_match="overwrite")
+    assert (summary.on_match, summary.created, summary.merged) == ("overwrite", 3, 4)
+    # Ada's new title came two batches after her; blank cells erased nothing; "Grace Hoper",
+    # found by name, did not rename Grace.
+    assert rows(database_url, "SELECT full_name, title FROM people ORDER BY full_name") == [
+        {"full_name": "Ada Lovelace", "title": "Chief Engineer"},
+        {"full_name": "Alan Turing", "title": "Cryptanalyst"},
+        {"full_name": "Grace Hopper", "title": "Admiral"},
+    ]
+    assert len(asyncio.run(found_ids(database_url, "people", {"keywords": "chief"}))) == 1
+    integrity_checked(database_url)
+
+
 def test_an_import_into_a_table_that_holds_rows_is_not_a_bulk_load(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -462,6 +462,9 @@ def test_an_import_resumes_only_as_it_began_dropping_fields_or_not(
     with pytest.raises(InvalidParameter) as refused:
         run_import(database_url, path, batch_rows=3, drop_invalid_fields=True)
     assert "ran without --drop-invalid-fields" in refused.value.message
+    with pytest.raises(InvalidParameter) as refused:
+        run_import(database_url, path, batch_rows=3, on_match="overwrite")
+    assert "ran with --on-match fill" in refused.value.message
     summary = run_import(database_url, path, batch_rows=3)
     assert (summary.rows, summary.created, summary.failed, summary.droppable) == (6, 4, 2, 2)
     assert [line["outcome"] for line in report(default_errors_path(path))] == [

@@ -287,13 +287,20 @@ def test_a_tie_between_namesakes_goes_to_the_one_holding_the_records_title(
     assert (found[0] if found else None) == expected
 
 
-def test_a_title_filled_by_a_merge_counts_in_a_later_tie() -> None:
-    roster = namesakes(None, "Engineer")
-    assert match.decide(match.contenders_in("john smith", roster), "cfo") is None
-    roster.fill_title("per_0", "CFO")
-    roster.fill_title("per_1", "CFO")  # a known title is never overwritten
-    found = match.decide(match.contenders_in("john smith", roster), "cfo")
-    assert found is not None and found[0] == "per_0"
+def test_a_person_removed_from_a_roster_is_no_rival_and_gives_back_their_addresses() -> None:
+    roster = namesakes("CEO", "Engineer")
+    roster.add("per_2", "jane doe", "jane-doe", frozenset({"jane@acme.com"}), "CTO")
+    assert match.decide(match.contenders_in("john smith", roster), None) is None
+    assert roster.remove("per_2") == frozenset({"jane@acme.com"})
+    assert roster.remove("per_0") == frozenset()
+    found = match.decide(match.contenders_in("john smith", roster), None)
+    assert found is not None and found[0] == "per_1"
+    assert (roster.ids, roster.names, roster.slugs, roster.titles) == (
+        ["per_1"],
+        ["john smith"],
+        [""],
+        ["Engineer"],
+    )
 
 
 def test_namesakes_of_two_rosters_are_rivals_of_each_other() -> None:

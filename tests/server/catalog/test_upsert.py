@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadbase.server.catalog import records
 from leadbase.server.catalog import service as catalog
 from leadbase.server.catalog.records import CompanyRecord, OpeningRecord, PersonRecord
-from leadbase.server.catalog.upsert import RowOutcome
+from leadbase.server.catalog.upsert import OnMatch, RowOutcome
 from leadbase.server.db import Database
 from tests.server.credits.support import execute, rows
 
@@ -51,22 +51,33 @@ def opening(**values: str) -> OpeningRecord:
 
 
 def people(
-    database_url: str, batch: Sequence[PersonRecord], *, source: str = "crm"
+    database_url: str,
+    batch: Sequence[PersonRecord],
+    *,
+    source: str = "crm",
+    on_match: OnMatch = "fill",
 ) -> list[RowOutcome]:
     return in_session(
-        database_url, lambda session: catalog.upsert_people(session, batch, source=source)
+        database_url,
+        lambda session: catalog.upsert_people(session, batch, source=source, on_match=on_match),
     )
 
 
-def companies(database_url: str, batch: Sequence[CompanyRecord]) -> list[RowOutcome]:
+def companies(
+    database_url: str, batch: Sequence[CompanyRecord], *, on_match: OnMatch = "fill"
+) -> list[RowOutcome]:
     return in_session(
-        database_url, lambda session: catalog.upsert_companies(session, batch, source="crm")
+        database_url,
+        lambda session: catalog.upsert_companies(session, batch, source="crm", on_match=on_match),
     )
 
 
-def openings(database_url: str, batch: Sequence[OpeningRecord]) -> list[RowOutcome]:
+def openings(
+    database_url: str, batch: Sequence[OpeningRecord], *, on_match: OnMatch = "fill"
+) -> list[RowOutcome]:
     return in_session(
-        database_url, lambda session: catalog.upsert_openings(session, batch, source="jobs")
+        database_url,
+        lambda session: catalog.upsert_openings(session, batch, source="jobs", on_match=on_match),
     )
 
 
@@ -375,6 +386,114 @@ def test_duplicates_within_a_batch_are_resolved_like_catalog_ones(database_url: 
     assert table(database_url, "SELECT count(*) AS n FROM person_sources") == [{"n": 7}]
 
 
+# People: overwriting ------------------------------------------------------------------------
+
+PERSON_COLUMNS = (
+    "SELECT p.first_name, p.full_name, p.title, p.seniority, p.department, p.city, p.region,"
+    " p.country, p.linkedin_slug, c.name AS company FROM people AS p"
+    " LEFT JOIN companies AS c ON c.id = p.company_id ORDER BY p.full_name"
+)
+# Jane's move, as a refreshed CRM export says it: new title, company, city and name.
+MOVED = {
+    "email": "jane.doe@acme.com",
+    "first_name": "Janet",
+    "last_name": "Doe",
+    "title": "VP of Sales",
+    "company_name": "Globex",
+    "company_domain": "globex.com",
+    "location": "Berlin, Germany",
+    "linkedin_url": "linkedin.com/in/someone-else",
+}
+
+
+def test_an_overwrite_replaces_what_the_record_says_and_keeps_what_it_leaves_out(
+    database_url: str,
+) -> None:
+    people(
+        database_url,
+        [
+            person(
+                **JANE,
+                title="CTO",
+                location="Austin, TX, United States",
+                linkedin_url="linkedin.com/in/jane-doe",
+            )
+        ],
+    )
+    people(database_url, [person(**MOVED)], source="export", on_match="fill")
+    assert table(database_url, PERSON_COLUMNS)[0]["title"] == "CTO"  # a fill keeps hers
+    (merged,) = people(database_url, [person(**MOVED)], source="refresh", on_match="overwrite")
+    assert (merged.status, merged.matched_by) == ("merged", "email")
+    assert table(database_url, PERSON_COLUMNS) == [
+        {
+            "first_name": "Janet",
+            "full_name": "Janet Doe",
+            "title": "VP of Sales",
+            "seniority": "vp",
+            "department": "sales",
+            # A location is replaced whole: no Texas left beside Berlin.
+            "city": "Berlin",
+            "region": None,
+            "country": "DE",
+            # A LinkedIn profile identifies: added when missing, never replaced.
+            "linkedin_slug": "jane-doe",
+            "company": "Globex",
+        }
+    ]
+    # A later row that leaves everything but the key out changes nothing.
+    people(
+        database_url,
+        [person(full_name="Janet Doe", email="jane.doe@acme.com")],
+        on_match="overwrite",
+    )
+    assert table(database_url, PERSON_COLUMNS)[0]["title"] == "VP of Sales"
+    assert table(database_url, "SELECT updated_at > created_at AS later FROM people") == [
+        {"later": 1}
+    ]
+
+
+def test_an_overwrite_keeps_the_name_when_only_the_name_matched(database_url: str) -> None:
+    people(database_url, [person(**JANE, title="CTO")])
+    (merged,) = people(
+        database_url,
+        [person(full_name="Jayne Doe", company_domain="acme.com", title="CEO")],
+        on_match="overwrite",
+    )
+    assert merged.matched_by == "name_company"
+    assert [(row["full_name"], row["title"]) for row in table(database_url, PERSON_COLUMNS)] == [
+        ("Jane Doe", "CEO")
+    ]
+
+
+def test_an_overwrite_within_one_batch_moves_the_person_for_the_batchs_later_rows(
+    database_url: str,
+) -> None:
+    outcomes = people(
+        database_url,
+        [
+            person(**JANE, title="CTO"),
+            person(**MOVED),
+            # By name at her new company: she is there now, and only there.
+            person(
+                full_name="Janet Doe", company_domain="globex.com", mobile_phone="+447400123456"
+            ),
+            person(full_name="Jane Doe", company_domain="acme.com"),
+        ],
+        on_match="overwrite",
+    )
+    assert statuses(outcomes) == [
+        ("created", None),
+        ("merged", "email"),
+        ("merged", "name_company"),
+        ("created", None),
+    ]
+    assert len({outcome.id for outcome in outcomes[:3]}) == 1
+    assert [
+        (row["full_name"], row["title"], row["company"])
+        for row in table(database_url, PERSON_COLUMNS)
+    ] == [("Jane Doe", None, "Acme Holdings, Inc."), ("Janet Doe", "VP of Sales", "Globex")]
+
+
 # Suppression --------------------------------------------------------------------------------
 
 
@@ -471,6 +590,59 @@ def test_a_company_merge_fills_the_headcount_and_location_as_wholes(database_url
     ]
 
 
+def test_a_company_overwrite_renames_it_and_replaces_its_details_but_not_its_keys(
+    database_url: str,
+) -> None:
+    companies(
+        database_url,
+        [
+            company(
+                name="Facebook",
+                domain="facebook.com",
+                industry="Internet",
+                headcount="5000",
+                location="Menlo Park, CA",
+            )
+        ],
+    )
+    outcomes = companies(
+        database_url,
+        [
+            company(
+                name="Meta Platforms, Inc.",
+                domain="facebook.com",
+                linkedin_url="linkedin.com/company/meta",
+                industry="Technology",
+                headcount="10001+",
+            ),
+            # Found by its new name later in the same batch.
+            company(name="Meta Platforms", description="Social apps"),
+            # A domain it has is not replaced: this is another company.
+            company(name="Meta Platforms", domain="meta.com"),
+        ],
+        on_match="overwrite",
+    )
+    assert statuses(outcomes) == [("merged", "domain"), ("merged", "name"), ("created", None)]
+    assert table(
+        database_url,
+        "SELECT name, name_key, domain, linkedin_slug, industry, headcount_range, city,"
+        " description FROM companies WHERE domain = 'facebook.com'",
+    ) == [
+        {
+            # The batch's last word on its name.
+            "name": "Meta Platforms",
+            "name_key": "meta platforms",
+            "domain": "facebook.com",
+            "linkedin_slug": "meta",
+            "industry": "Technology",
+            "headcount_range": "10001+",
+            # No location given: the one it had stays.
+            "city": "Menlo Park",
+            "description": "Social apps",
+        }
+    ]
+
+
 # Openings -----------------------------------------------------------------------------------
 
 
@@ -515,3 +687,31 @@ def test_openings_are_created_with_their_company_and_merge_by_job_url_or_posting
     assert table(
         database_url, "SELECT title, city, country FROM openings WHERE id = :id", id=first[0].id
     ) == [{"title": "Senior Engineer", "city": "Berlin", "country": "DE"}]
+
+
+def test_an_opening_overwrite_retitles_it_with_its_facets(database_url: str) -> None:
+    url = "https://www.linkedin.com/jobs/view/3791234567/"
+    openings(
+        database_url,
+        [opening(title="Engineer", company_domain="acme.com", url=url, location="Austin, TX")],
+    )
+    (merged,) = openings(
+        database_url,
+        [
+            opening(
+                title="Head of Sales", company_domain="acme.com", url=url, posted_at="2024-06-01"
+            )
+        ],
+        on_match="overwrite",
+    )
+    assert (merged.status, merged.matched_by) == ("merged", "linkedin_job")
+    [stored] = table(
+        database_url, "SELECT title, seniority, department, city, posted_at FROM openings"
+    )
+    assert (stored["title"], stored["seniority"], stored["department"], stored["city"]) == (
+        "Head of Sales",
+        "head",
+        "sales",
+        "Austin",
+    )
+    assert str(stored["posted_at"]).startswith("2024-06-01")

@@ -2,7 +2,8 @@
 
 1 to 500 rows a call, each with a ``row_ref``; every row is validated before anything is
 written, then the valid rows are created or merged (entity resolution, as the CSV import
-does) in one transaction. Needs the ``catalog:write`` scope; never billed.
+does) in one transaction. A merge fills the record's empty fields, or with
+``"on_match": "overwrite"`` replaces them with the row's values. Needs the ``catalog:write`` scope; never billed.
 """
 
 from __future__ import annotations
@@ -40,7 +41,11 @@ async def _upsert(
 
     async def perform(session: AsyncSession) -> Outcome[UpsertResult]:
         result = await catalog.upsert_rows(
-            session, kind=kind, rows=rows, source=body.source or DEFAULT_SOURCE
+            session,
+            kind=kind,
+            rows=rows,
+            source=body.source or DEFAULT_SOURCE,
+            on_match=body.on_match,
         )
         return Outcome(data=result)
 

@@ -45,6 +45,7 @@ from leadbase.server.catalog import bulk as bulk_load
 from leadbase.server.catalog import reading, upsert, writes
 from leadbase.server.catalog.columns import ColumnMap, Kind, map_columns
 from leadbase.server.catalog.reading import Batch, RowReader
+from leadbase.server.catalog.upsert import OnMatch
 from leadbase.server.catalog.write_behind import WriteBehind, write_behind
 from leadbase.server.db import Database, sqlite_path, sync_url
 from leadbase.server.errors import InvalidCsvFormat, InvalidParameter
@@ -92,15 +93,18 @@ class Checkpoint(msgspec.Struct, kw_only=True):
     offset: int
     row: int
     counts: Counts
-    # Rows it drops invalid fields from: a run that resumed it with the other setting
-    # would treat the file's rows two ways.
+    # Rows it drops invalid fields from, and what a row does to the record it matches: a
+    # run that resumed it with another setting would treat the file's rows two ways.
     drop_invalid_fields: bool = False
+    on_match: OnMatch = "fill"
 
 
 class ImportSummary(msgspec.Struct, kw_only=True):
     file: str
     kind: Kind
     source: str
+    # What a row did to the catalog record it matched (merged): filled or overwrote it.
+    on_match: OnMatch
     rows: int
     created: int
     merged: int
@@ -143,6 +147,7 @@ async def import_csv(
     resume: bool = True,
     synthetic: bool = False,
     drop_invalid_fields: bool = False,
+    on_match: OnMatch = "fill",
     batch_rows: int = BATCH_ROWS,
     read_ahead: bool = False,
     bulk: bool = True,
@@ -155,6 +160,10 @@ async def import_csv(
     ``drop_invalid_fields`` imports a row without the fields that are invalid when the
     rest makes a record (a person with a name and an email keeps them when the phone is
     malformed); the error report names each field dropped.
+
+    ``on_match`` is what a row does to the catalog record it matches: ``fill`` its empty
+    fields, or ``overwrite`` them with the row's values, as a refreshed export should
+    (``upsert.Merge``).
 
     ``bulk=False`` declines a bulk load: rows are indexed batch by batch, visible to
     search as they commit (for a catalog a server is answering from).
@@ -187,6 +196,7 @@ async def import_csv(
             "source": source,
             "database": database_label(database.url),
             "drop_invalid_fields": drop_invalid_fields,
+            "on_match": on_match,
         }
         saved = _load_checkpoint(path, identity)
         start = (saved.offset, saved.row) if saved is not None else (reader.offset, reader.row)
@@ -209,6 +219,7 @@ async def import_csv(
                 kind=columns.kind,
                 source=source,
                 synthetic=synthetic,
+                on_match=on_match,
                 counts=counts,
                 report=report,
                 stop=stop,
@@ -257,6 +268,7 @@ async def import_csv(
         file=str(path),
         kind=columns.kind,
         source=source,
+        on_match=on_match,
         rows=counts.rows,
         created=counts.created,
         merged=counts.merged,
@@ -307,6 +319,7 @@ class _Run:
         kind: Kind,
         source: str,
         synthetic: bool,
+        on_match: OnMatch,
         counts: Counts,
         report: ErrorReport,
         stop: asyncio.Event | None,
@@ -317,6 +330,7 @@ class _Run:
         self.carried = carried
         self.source = source
         self.synthetic = synthetic
+        self.on_match = on_match
         self.counts = counts
         self.report = report
         self.stop = stop
@@ -367,6 +381,7 @@ class _Run:
             source=self.source,
             synthetic=self.synthetic,
             carried=self.carried,
+            on_match=self.on_match,
         )
 
     def _done(
@@ -538,6 +553,8 @@ def _why_stale(saved: Checkpoint, name: str) -> str:
     if name == "drop_invalid_fields":
         given = "with" if saved.drop_invalid_fields else "without"
         return f"the interrupted import ran {given} --drop-invalid-fields; resume it so"
+    if name == "on_match":
+        return f"the interrupted import ran with --on-match {saved.on_match}; resume it so"
     return f"its {name} differs from this run's"
 
 

@@ -311,6 +311,13 @@ class CompanyKeys:
         self.by_name.setdefault(name_key, []).append(company_id)
         self.attach(company_id, domain=domain, slug=slug)
 
+    def also_named(self, company_id: str, name_key: str) -> None:
+        """A known company's new name (an overwrite renamed it); its old one still finds
+        it here, as the rows of this batch or bulk load that named it so meant it."""
+        named = self.by_name.setdefault(name_key, [])
+        if company_id not in named:
+            named.append(company_id)
+
     def attach(self, company_id: str, *, domain: str | None, slug: str | None) -> None:
         """Record keys a known company gains."""
         if domain:
@@ -486,12 +493,14 @@ class Roster:
         # Interned: a bulk load keeps a roster entry per person, and titles repeat.
         self.titles.append(sys.intern(title) if title else None)
 
-    def fill_title(self, person_id: str, title: str) -> None:
-        """The title a merge gave a person of this in-memory roster who had none."""
-        assert self.titles is not None, "fill_title() needs in_memory()"
-        for index, known in enumerate(self.ids):
-            if known == person_id and self.titles[index] is None:
-                self.titles[index] = sys.intern(title)
+    def remove(self, person_id: str) -> frozenset[str]:
+        """Take a person off this in-memory roster (a merge moved or renamed them); their
+        addresses, to add them back with."""
+        assert self.emails is not None and self.titles is not None, "remove() needs in_memory()"
+        index = self.ids.index(person_id)
+        for values in (self.ids, self.names, self.slugs, self.titles):
+            del values[index]
+        return self.emails.pop(index)
 
     def colleague(self, index: int) -> Colleague:
         return Colleague(

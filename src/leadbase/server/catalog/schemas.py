@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from leadbase.server.catalog.upsert import OnMatch
+
 LINKEDIN_PERSON = "https://www.linkedin.com/in/{slug}"
 LINKEDIN_COMPANY = "https://www.linkedin.com/company/{slug}"
 LINKEDIN_JOB = "https://www.linkedin.com/jobs/view/{slug}"
@@ -177,16 +179,21 @@ class PeopleUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rows: Annotated[list[PersonRowIn], msgspec.Meta(min_length=1, max_length=MAX_UPSERT_ROWS)]
     # Provenance label stored with every row (default "admin_api").
     source: Source | None = None
+    # What a row does to the record it matches: "fill" its empty fields, or "overwrite"
+    # them with the row's values (a blank value never erases one).
+    on_match: OnMatch = "fill"
 
 
 class CompaniesUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rows: Annotated[list[CompanyRowIn], msgspec.Meta(min_length=1, max_length=MAX_UPSERT_ROWS)]
     source: Source | None = None
+    on_match: OnMatch = "fill"
 
 
 class OpeningsUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rows: Annotated[list[OpeningRowIn], msgspec.Meta(min_length=1, max_length=MAX_UPSERT_ROWS)]
     source: Source | None = None
+    on_match: OnMatch = "fill"
 
 
 class RawUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -194,6 +201,7 @@ class RawUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     rows: list[Any]
     source: Source | None = None
+    on_match: OnMatch = "fill"
 
 
 UpsertStatus = Literal["created", "merged", "suppressed", "invalid"]

@@ -47,6 +47,7 @@ from leadbase.server.catalog.suppression import (
 )
 from leadbase.server.catalog.upsert import (
     UPSERTS,
+    OnMatch,
     RowOutcome,
     chunks,
     upsert_companies,
@@ -331,11 +332,17 @@ def _check_row(kind: Kind, ref: str, row: dict[str, Any]) -> CheckedRow:
 
 
 async def upsert_rows(
-    session: AsyncSession, *, kind: Kind, rows: Sequence[CheckedRow], source: str
+    session: AsyncSession,
+    *,
+    kind: Kind,
+    rows: Sequence[CheckedRow],
+    source: str,
+    on_match: OnMatch = "fill",
 ) -> UpsertResult:
     """Write the valid rows in the caller's transaction; one result per row, in order."""
     valid = [row.record for row in rows if row.record is not None]
-    outcomes = iter(await UPSERTS[kind](session, valid, source=source) if valid else [])
+    upsert = UPSERTS[kind]
+    outcomes = iter(await upsert(session, valid, source=source, on_match=on_match) if valid else [])
     results: list[UpsertRowResult] = []
     for row in rows:
         if row.record is None:

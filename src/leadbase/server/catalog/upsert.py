@@ -178,7 +178,140 @@ def _host_domain(host: str) -> str | None:
     return normalize.domain(host)
 
 
+# Merging --------------------------------------------------------------------------------
+
+
+class Merge:
+    """How a record changes the row of one table it matched: ``fill`` only its empty
+    fields, or ``overwrite`` them with what the record says (newer data wins).
+
+    A value the record leaves out never erases one: a blank cell means unknown. Groups go
+    together (a title with the seniority and department derived from it, a location's
+    parts): filled only when all of it is empty, overwritten when the record gives any
+    of it. Identifying ``keys`` (a domain, a LinkedIn page) are filled, never overwritten,
+    so a merge cannot take one from the row that holds it.
+    """
+
+    def __init__(
+        self,
+        table: sa.Table,
+        columns: Sequence[str],
+        *,
+        groups: Sequence[tuple[str, ...]] = (),
+        keys: Collection[str] = (),
+        overwrite: bool = False,
+    ) -> None:
+        self.groups = tuple(groups)
+        self.columns = tuple(dict.fromkeys([*columns, *(name for g in self.groups for name in g)]))
+        self.keys = frozenset(keys)
+        self.overwrite = overwrite
+        self._grouped = {name for group in self.groups for name in group}
+        self.statement = self._statement(table)
+
+    def params(self, row_id: str, values: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
+        """One parameter set of :attr:`statement`: the change to catalog row ``row_id``."""
+        params = {f"v_{name}": values.get(name) for name in self.columns}
+        if self.overwrite:
+            for index, group in enumerate(self.groups):
+                params[f"g_{index}"] = any(values.get(name) is not None for name in group)
+        params["v_id"] = row_id
+        params["v_now"] = now
+        return params
+
+    def apply(self, row: dict[str, Any], values: Mapping[str, Any]) -> None:
+        """The same change to a row that this batch (or bulk load) created, in memory."""
+        for group in self.groups:
+            if self.overwrite:
+                taken = any(values.get(name) is not None for name in group)
+            else:
+                taken = all(row.get(name) is None for name in group)
+            if taken:
+                for name in group:
+                    row[name] = values.get(name)
+        for name in self.columns:
+            value = values.get(name)
+            if name in self._grouped or value is None:
+                continue
+            if row.get(name) is None or (self.overwrite and name not in self.keys):
+                row[name] = value
+
+    def _statement(self, table: sa.Table) -> sa.Update:
+        """UPDATE ... SET col = COALESCE(col, :v_col) to fill, COALESCE(:v_col, col) to
+        overwrite; a group's columns under one condition (``g_<n>``: the record gives some
+        of it, when overwriting)."""
+        values: dict[str, Any] = {}
+        for index, group in enumerate(self.groups):
+            if self.overwrite:
+                taken: sa.ColumnElement[bool] = sa.bindparam(f"g_{index}", type_=sa.Boolean())
+            else:
+                taken = sa.and_(*(table.c[name].is_(None) for name in group))
+            for name in group:
+                values[name] = sa.case((taken, self._new(table, name)), else_=table.c[name])
+        for name in self.columns:
+            if name in self._grouped:
+                continue
+            column, new = table.c[name], self._new(table, name)
+            if self.overwrite and name not in self.keys:
+                values[name] = sa.func.coalesce(new, column)
+            else:
+                values[name] = sa.func.coalesce(column, new)
+        values["updated_at"] = sa.bindparam("v_now", type_=UTCDateTime())
+        return sa.update(table).where(table.c.id == sa.bindparam("v_id")).values(values)
+
+    @staticmethod
+    def _new(table: sa.Table, name: str) -> sa.BindParameter[Any]:
+        return sa.bindparam(f"v_{name}", type_=table.c[name].type)
+
+
+OnMatch = Literal["fill", "overwrite"]
+
+
+def merges(
+    table: sa.Table,
+    columns: Sequence[str],
+    *,
+    groups: Sequence[tuple[str, ...]] = (),
+    keys: Collection[str] = (),
+    overwritten_groups: Sequence[tuple[str, ...]] = (),
+) -> dict[OnMatch, Merge]:
+    """A table's two merges. ``overwritten_groups`` are only an overwrite's: a fill never
+    renames a row, and fills a first name alone where an overwrite replaces the name."""
+    return {
+        "fill": Merge(table, columns, groups=groups, keys=keys),
+        "overwrite": Merge(
+            table, columns, groups=[*groups, *overwritten_groups], keys=keys, overwrite=True
+        ),
+    }
+
+
 # Companies --------------------------------------------------------------------------------
+
+# Columns a merge fills or overwrites (see Merge).
+_COMPANY_FILLED = (
+    "domain",
+    "website",
+    "linkedin_slug",
+    "industry",
+    "headcount_range",
+    "headcount_min",
+    "headcount_max",
+    "city",
+    "region",
+    "country",
+    "founded",
+    "description",
+)
+_COMPANY_GROUPS = (
+    ("headcount_range", "headcount_min", "headcount_max"),
+    ("city", "region", "country"),
+)
+_COMPANY_MERGES = merges(
+    COMPANIES,
+    _COMPANY_FILLED,
+    groups=_COMPANY_GROUPS,
+    keys=("domain", "linkedin_slug"),
+    overwritten_groups=(("name", "name_key"),),
+)
 
 
 @dataclass(slots=True)
@@ -189,8 +322,9 @@ class _CompanyBatch:
     source: str
     synthetic: bool
     now: dt.datetime
+    merging: Merge
     new: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Fills for catalog companies: one parameter set per merged record.
+    # Merges into catalog companies: one parameter set per merged record.
     fills: list[dict[str, Any]] = field(default_factory=list)
 
     def find(self, ref: CompanyRef) -> tuple[str, str] | None:
@@ -236,12 +370,20 @@ class _CompanyBatch:
         )
         return company_id
 
+    def merge_into(self, company_id: str, values: Mapping[str, Any]) -> None:
+        """Merge a record's ``values`` into a company of the catalog or of this batch."""
+        created = self.new.get(company_id)
+        if created is not None:
+            self.merging.apply(created, values)
+        else:
+            self.fills.append(self.merging.params(company_id, values, self.now))
+
     def writes(self, dialect: Dialect, *, search_indexed: bool = True) -> list[Write]:
         return [
             *writes.insert(
                 dialect, COMPANIES, list(self.new.values()), search_indexed=search_indexed
             ),
-            *writes.update(dialect, _COMPANY_FILL, self.fills),
+            *writes.update(dialect, self.merging.statement, self.fills),
         ]
 
     def written(self) -> None:
@@ -258,11 +400,21 @@ async def _companies(
     source: str,
     synthetic: bool,
     now: dt.datetime,
+    on_match: OnMatch = "fill",
 ) -> _CompanyBatch:
-    """The companies a batch names: looked up in the catalog, or carried by a bulk load."""
+    """The companies a batch names: looked up in the catalog, or carried by a bulk load.
+
+    ``on_match`` is how a company's own records merge (:class:`Merge`). A company that a
+    person or an opening names takes from it a domain or LinkedIn page it lacks, no more.
+    """
+    merge = _COMPANY_MERGES[on_match]
     if carried is not None:
-        return await carried.company_batch(session, source=source, synthetic=synthetic, now=now)
-    return await _company_batch(session, refs, source=source, synthetic=synthetic, now=now)
+        return await carried.company_batch(
+            session, source=source, synthetic=synthetic, now=now, merge=merge
+        )
+    return await _company_batch(
+        session, refs, source=source, synthetic=synthetic, now=now, merge=merge
+    )
 
 
 async def _company_batch(
@@ -272,6 +424,7 @@ async def _company_batch(
     source: str,
     synthetic: bool,
     now: dt.datetime,
+    merge: Merge,
 ) -> _CompanyBatch:
     refs = list(refs)
     keys = await match.company_keys(
@@ -280,7 +433,7 @@ async def _company_batch(
         slugs={ref.linkedin_slug for ref in refs if ref.linkedin_slug},
         name_keys={ref.name_key for ref in refs},
     )
-    return _CompanyBatch(keys=keys, source=source, synthetic=synthetic, now=now)
+    return _CompanyBatch(keys=keys, source=source, synthetic=synthetic, now=now, merging=merge)
 
 
 def _resolve_ref(batch: _CompanyBatch, ref: CompanyRef) -> str:
@@ -298,77 +451,8 @@ def _resolve_ref(batch: _CompanyBatch, ref: CompanyRef) -> str:
     company_id = found[0]
     domain, slug = batch.claim(company_id, ref)
     if domain or slug:
-        _fill_company(batch, company_id, {"domain": domain, "linkedin_slug": slug})
+        batch.merge_into(company_id, {"domain": domain, "linkedin_slug": slug})
     return company_id
-
-
-def _fill_company(batch: _CompanyBatch, company_id: str, values: Mapping[str, Any]) -> None:
-    created = batch.new.get(company_id)
-    if created is not None:
-        _fill_missing(created, values, _COMPANY_GROUPS)
-        return
-    params = {f"v_{name}": values.get(name) for name in _COMPANY_FILLED}
-    params["v_id"] = company_id
-    params["v_now"] = batch.now
-    batch.fills.append(params)
-
-
-# Columns filled on merge; groups are filled together or not at all.
-_COMPANY_FILLED = (
-    "domain",
-    "website",
-    "linkedin_slug",
-    "industry",
-    "headcount_range",
-    "headcount_min",
-    "headcount_max",
-    "city",
-    "region",
-    "country",
-    "founded",
-    "description",
-)
-_COMPANY_GROUPS = (
-    ("headcount_range", "headcount_min", "headcount_max"),
-    ("city", "region", "country"),
-)
-
-
-def _fill_statement(
-    table: sa.Table, columns: Sequence[str], groups: Sequence[tuple[str, ...]]
-) -> sa.Update:
-    """UPDATE ... SET col = COALESCE(col, :v_col) (a group only when all of it is empty)."""
-    grouped = {name: group for group in groups for name in group}
-    values: dict[str, Any] = {}
-    for name in columns:
-        column = table.c[name]
-        new = sa.bindparam(f"v_{name}", type_=column.type)
-        group = grouped.get(name)
-        if group is None:
-            values[name] = sa.func.coalesce(column, new)
-        else:
-            empty = sa.and_(*(table.c[member].is_(None) for member in group))
-            values[name] = sa.case((empty, new), else_=column)
-    values["updated_at"] = sa.bindparam("v_now", type_=UTCDateTime())
-    return sa.update(table).where(table.c.id == sa.bindparam("v_id")).values(values)
-
-
-_COMPANY_FILL = _fill_statement(COMPANIES, _COMPANY_FILLED, _COMPANY_GROUPS)
-
-
-def _fill_missing(
-    row: dict[str, Any], values: Mapping[str, Any], groups: Sequence[tuple[str, ...]]
-) -> None:
-    """Fill ``row``'s empty fields from ``values`` in memory, groups as a whole."""
-    grouped = {name for group in groups for name in group}
-    for group in groups:
-        if all(row.get(name) is None for name in group):
-            for name in group:
-                if name in values:
-                    row[name] = values[name]
-    for name, value in values.items():
-        if name not in grouped and value is not None and row.get(name) is None:
-            row[name] = value
 
 
 async def upsert_companies(
@@ -377,10 +461,14 @@ async def upsert_companies(
     *,
     source: str,
     synthetic: bool = False,
+    on_match: OnMatch = "fill",
 ) -> list[RowOutcome]:
     """Create or merge companies (matched by domain, LinkedIn page, then cleaned name)."""
     return await _run(
-        session, await plan_companies(session, records, source=source, synthetic=synthetic)
+        session,
+        await plan_companies(
+            session, records, source=source, synthetic=synthetic, on_match=on_match
+        ),
     )
 
 
@@ -391,6 +479,7 @@ async def plan_companies(
     source: str,
     synthetic: bool = False,
     carried: Carried | None = None,
+    on_match: OnMatch = "fill",
 ) -> Planned:
     """:func:`upsert_companies`, its writes returned rather than run."""
     batch = await _companies(
@@ -400,6 +489,7 @@ async def plan_companies(
         source=source,
         synthetic=synthetic,
         now=utcnow(),
+        on_match=on_match,
     )
     outcomes: list[RowOutcome] = []
     for record in records:
@@ -410,7 +500,10 @@ async def plan_companies(
             continue
         company_id, how = found
         values["domain"], values["linkedin_slug"] = batch.claim(company_id, record.ref)
-        _fill_company(batch, company_id, values)
+        batch.merge_into(company_id, values)
+        if on_match == "overwrite":
+            # Renamed: this batch (or bulk load) finds it by its new name too.
+            batch.keys.also_named(company_id, record.name_key)
         outcomes.append(RowOutcome(status="merged", id=company_id, matched_by=how))
     planned = Planned(outcomes, batch.writes(_dialect(session), search_indexed=carried is None))
     if carried is not None:
@@ -432,8 +525,13 @@ _PERSON_FILLED = (
     "region",
     "country",
 )
-_PERSON_GROUPS = (("title", "seniority", "department"), ("city", "region", "country"))
-_PERSON_FILL = _fill_statement(PEOPLE, _PERSON_FILLED, _PERSON_GROUPS)
+_PERSON_MERGES = merges(
+    PEOPLE,
+    _PERSON_FILLED,
+    groups=(("title", "seniority", "department"), ("city", "region", "country")),
+    keys=("linkedin_slug",),
+    overwritten_groups=(("first_name", "last_name", "full_name", "name_key"),),
+)
 
 
 @dataclass(slots=True)
@@ -443,6 +541,7 @@ class _PeopleBatch:
     source: str
     synthetic: bool
     now: dt.datetime
+    merging: Merge
     owners: match.KeyOwners
     # source_record_id -> person, from person_sources (this source) and from this batch.
     records: dict[str, str]
@@ -555,10 +654,17 @@ class _PeopleBatch:
             )
         return person_id
 
-    def merge(self, person_id: str, record: PersonRecord, company_id: str | None) -> None:
+    def merge(
+        self, person_id: str, record: PersonRecord, company_id: str | None, matched_by: str
+    ) -> None:
+        # Matched by name, the record's name is a spelling of theirs ("Jon" for "John"),
+        # perhaps a typo: an overwrite changes a name only when an exact key matched.
+        renames = not self.merging.overwrite or matched_by != "name_company"
         values = {
-            "first_name": record.first_name,
-            "last_name": record.last_name,
+            "first_name": record.first_name if renames else None,
+            "last_name": record.last_name if renames else None,
+            "full_name": record.full_name if renames else None,
+            "name_key": record.name_key if renames else None,
             "title": record.title,
             "seniority": record.seniority,
             "department": record.department,
@@ -569,18 +675,26 @@ class _PeopleBatch:
             "country": record.country,
         }
         created = self.new.get(person_id)
-        if created is not None:
-            untitled = created["title"] is None
-            _fill_missing(created, values, _PERSON_GROUPS)
-            if untitled and created["title"] is not None:
-                # Its roster entry decides later ties by title.
-                if (roster := self.staff.get(created["company_id"])) is not None:
-                    roster.fill_title(person_id, created["title"])
+        if created is None:
+            self.fills.append(self.merging.params(person_id, values, self.now))
             return
-        params: dict[str, Any] = {f"v_{name}": value for name, value in values.items()}
-        params["v_id"] = person_id
-        params["v_now"] = self.now
-        self.fills.append(params)
+        before = (created["company_id"], created["name_key"], created["title"])
+        self.merging.apply(created, values)
+        if (created["company_id"], created["name_key"], created["title"]) != before:
+            # Its roster entry decides later name matches and ties by title.
+            self._restaff(person_id, before[0], created)
+
+    def _restaff(self, person_id: str, was_at: str | None, person: Mapping[str, Any]) -> None:
+        """Move a person this batch created to where a merge left them in the rosters."""
+        emails: frozenset[str] = frozenset()
+        if was_at is not None and (roster := self.staff.get(was_at)) is not None:
+            emails = roster.remove(person_id)
+        if (company_id := person["company_id"]) is None:
+            return
+        roster = self.staff.get(company_id)
+        if roster is None:
+            roster = self.staff[company_id] = match.Roster.in_memory()
+        roster.add(person_id, person["name_key"], person["linkedin_slug"], emails, person["title"])
 
     def claim_slug(self, slug: str | None, person_id: str) -> str | None:
         if slug is None or slug in self.owners.slugs or slug in self.slugs:
@@ -623,7 +737,7 @@ class _PeopleBatch:
     def writes(self, dialect: Dialect, *, search_indexed: bool = True) -> list[Write]:
         return [
             *writes.insert(dialect, PEOPLE, list(self.new.values()), search_indexed=search_indexed),
-            *writes.update(dialect, _PERSON_FILL, self.fills),
+            *writes.update(dialect, self.merging.statement, self.fills),
             *writes.insert(dialect, EMAILS, self.email_rows, ignore_conflicts=True),
             *writes.insert(dialect, PHONES, self.phone_rows, ignore_conflicts=True),
             *writes.insert(dialect, SOURCES, self.source_rows, ignore_conflicts=True),
@@ -644,6 +758,7 @@ async def upsert_people(
     *,
     source: str,
     synthetic: bool = False,
+    on_match: OnMatch = "fill",
 ) -> list[RowOutcome]:
     """Create or merge people, in order; one outcome per record.
 
@@ -652,7 +767,8 @@ async def upsert_people(
     else an earlier record of the batch the same way, else it becomes a new person.
     """
     return await _run(
-        session, await plan_people(session, records, source=source, synthetic=synthetic)
+        session,
+        await plan_people(session, records, source=source, synthetic=synthetic, on_match=on_match),
     )
 
 
@@ -663,6 +779,7 @@ async def plan_people(
     source: str,
     synthetic: bool = False,
     carried: Carried | None = None,
+    on_match: OnMatch = "fill",
 ) -> Planned:
     """:func:`upsert_people`, its writes returned rather than run."""
     now = utcnow()
@@ -695,6 +812,7 @@ async def plan_people(
             source=source,
             synthetic=synthetic,
             now=now,
+            merging=_PERSON_MERGES[on_match],
             owners=await match.key_owners(
                 session,
                 emails={address for record in live for address, _, _ in record.emails},
@@ -707,7 +825,12 @@ async def plan_people(
         )
     else:
         batch = carried.people or _PeopleBatch(
-            source=source, synthetic=synthetic, now=now, owners=match.KeyOwners(), records={}
+            source=source,
+            synthetic=synthetic,
+            now=now,
+            merging=_PERSON_MERGES[on_match],
+            owners=match.KeyOwners(),
+            records={},
         )
         carried.people = batch
         batch.now = now
@@ -731,7 +854,7 @@ async def plan_people(
             outcomes.append(RowOutcome(status="created", id=person_id))
             continue
         person_id, how = found
-        batch.merge(person_id, record, company_id)
+        batch.merge(person_id, record, company_id, how)
         batch.attach_keys(person_id, record, how)
         outcomes.append(RowOutcome(status="merged", id=person_id, matched_by=how))
     dialect = _dialect(session)
@@ -813,8 +936,14 @@ _OPENING_FILLED = (
     "url",
     "linkedin_job_id",
 )
-_OPENING_GROUPS = (("city", "region", "country"),)
-_OPENING_FILL = _fill_statement(OPENINGS, _OPENING_FILLED, _OPENING_GROUPS)
+_OPENING_MERGES = merges(
+    OPENINGS,
+    _OPENING_FILLED,
+    groups=(("city", "region", "country"),),
+    keys=("url", "linkedin_job_id"),
+    # A fill keeps the title an opening was created with, and fills its facets one by one.
+    overwritten_groups=(("title", "seniority", "department"),),
+)
 
 
 async def upsert_openings(
@@ -823,13 +952,17 @@ async def upsert_openings(
     *,
     source: str,
     synthetic: bool = False,
+    on_match: OnMatch = "fill",
 ) -> list[RowOutcome]:
     """Create or merge job openings: one per LinkedIn job id, URL, or company+title+date.
 
     A company the catalog lacks is created from what the row says of it.
     """
     return await _run(
-        session, await plan_openings(session, records, source=source, synthetic=synthetic)
+        session,
+        await plan_openings(
+            session, records, source=source, synthetic=synthetic, on_match=on_match
+        ),
     )
 
 
@@ -840,6 +973,7 @@ async def plan_openings(
     source: str,
     synthetic: bool = False,
     carried: Carried | None = None,
+    on_match: OnMatch = "fill",
 ) -> Planned:
     """:func:`upsert_openings`, its writes returned rather than run."""
     now = utcnow()
@@ -856,12 +990,13 @@ async def plan_openings(
         known = await _known_openings(session, records, company_ids)
     else:
         known = carried.openings = carried.openings or _KnownOpenings()
+    merge = _OPENING_MERGES[on_match]
     new: dict[str, dict[str, Any]] = {}
     fills: list[dict[str, Any]] = []
     outcomes: list[RowOutcome] = []
     for record, company_id in zip(records, company_ids, strict=True):
         found = known.find(record, company_id)
-        values = {name: getattr(record, name) for name in _OPENING_FILLED}
+        values = {name: getattr(record, name) for name in ("title", *_OPENING_FILLED)}
         values["url"] = record.url if record.url not in known.by_url else None
         values["linkedin_job_id"] = (
             record.linkedin_job_id if record.linkedin_job_id not in known.by_job else None
@@ -873,7 +1008,6 @@ async def plan_openings(
             row.update(
                 id=opening_id,
                 company_id=company_id,
-                title=record.title,
                 source=source,
                 synthetic=synthetic,
                 created_at=now,
@@ -885,11 +1019,10 @@ async def plan_openings(
             continue
         opening_id, how = found
         if opening_id in new:
-            _fill_missing(new[opening_id], values, _OPENING_GROUPS)
+            merge.apply(new[opening_id], values)
         else:
-            fills.append({f"v_{name}": value for name, value in values.items()})
-            fills[-1].update(v_id=opening_id, v_now=now)
-        known.add(opening_id, {**values, "company_id": company_id, "title": record.title})
+            fills.append(merge.params(opening_id, values, now))
+        known.add(opening_id, {**values, "company_id": company_id})
         outcomes.append(RowOutcome(status="merged", id=opening_id, matched_by=how))
     dialect = _dialect(session)
     planned = Planned(
@@ -897,7 +1030,7 @@ async def plan_openings(
         [
             *companies.writes(dialect),
             *writes.insert(dialect, OPENINGS, list(new.values()), search_indexed=carried is None),
-            *writes.update(dialect, _OPENING_FILL, fills),
+            *writes.update(dialect, merge.statement, fills),
         ],
     )
     if carried is not None:
@@ -974,7 +1107,13 @@ class Carried:
     openings: _KnownOpenings | None = None
 
     async def company_batch(
-        self, session: AsyncSession, *, source: str, synthetic: bool, now: dt.datetime
+        self,
+        session: AsyncSession,
+        *,
+        source: str,
+        synthetic: bool,
+        now: dt.datetime,
+        merge: Merge,
     ) -> _CompanyBatch:
         """The companies' keys: every company's, read once, then kept up to date."""
         if self.companies is None:
@@ -983,6 +1122,7 @@ class Carried:
                 source=source,
                 synthetic=synthetic,
                 now=now,
+                merging=merge,
             )
         self.companies.now = now
         return self.companies
