@@ -128,12 +128,16 @@ def combine(answers: Iterable[BulkAnswer[R]]) -> BulkResult[R]:
     """The answers of every chunk, in chunk order, as one result with added-up totals."""
     results: list[R] = []
     totals = {"total": 0, "matched": 0, "no_match": 0, "failed": 0}
+    # Each call bills the records it matched once: one matched in two chunks counts twice.
+    billed: int | None = 0
     credits = 0.0
     request_ids: list[str] = []
     for answer in answers:
         results.extend(answer.results)
         for name in totals:
             totals[name] += getattr(answer.summary, name)
+        chunk_billed = answer.summary.billed
+        billed = None if billed is None or chunk_billed is None else billed + chunk_billed
         meta = answer.meta or Meta()
         if not meta.replayed:  # a replay shows what its first call charged, once
             credits += meta.credits_charged or 0.0
@@ -145,6 +149,7 @@ def combine(answers: Iterable[BulkAnswer[R]]) -> BulkResult[R]:
             matched=totals["matched"],
             no_match=totals["no_match"],
             failed=totals["failed"],
+            billed=billed,
         ),
         results=tuple(results),
         credits_charged=round(credits, 3),

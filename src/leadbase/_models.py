@@ -265,6 +265,9 @@ class BulkSummary(Model):
     no_match: int
     # Invalid rows (free); their results carry the errors.
     failed: int
+    # The distinct records matched, which the call is billed for (a record several rows
+    # matched is billed once); None from a server that predates it.
+    billed: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -46,6 +46,7 @@ class BulkServer:
             "matched": matched,
             "no_match": len(results) - matched,
             "failed": 0,
+            "billed": matched,
         }
         meta = {
             "request_id": f"req_{body['rows'][0]['row_ref']}",
@@ -102,6 +103,7 @@ def test_1234_rows_go_in_three_calls_and_come_back_in_order() -> None:
     assert result.summary.total == 1234
     assert result.summary.matched == 412
     assert result.summary.no_match == 822
+    assert result.summary.billed == 412
     assert result.credits_charged == 412.0
     assert sorted(result.request_ids) == ["req_0", "req_1000", "req_500"]
     assert result.request_ids == ("req_0", "req_500", "req_1000"), "in chunk order"
@@ -196,6 +198,8 @@ async def test_async_companies_enrich_many() -> None:
         [{"domain": f"d{n}.com"} for n in range(7)], chunk_size=5
     )
     assert result.summary.no_match == 7
+    # A server that does not say what it billed leaves the total unknown, not 0.
+    assert result.summary.billed is None
     assert result.credits_charged == 0.0
 
 

@@ -48,7 +48,7 @@ class Companies(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> models.BulkCompaniesEnrichment:
         """Enrich 1-500 company rows, each with a ``row_ref`` and exactly one identifier, in
-        one call; 1 credit per matched row."""
+        one call; 1 credit per company matched (``summary.billed``)."""
         return self._client._request(_ENDPOINTS.enrich_bulk(rows, mode, idempotency_key, timeout))
 
     def enrich_many(

@@ -49,7 +49,8 @@ class People(SyncAPIResource):
     ) -> models.BulkPeopleEnrichment:
         """Enrich 1-500 rows, each with a ``row_ref`` unique in the call, in one call: a
         summary and each row's result (matched, no_match, invalid) in the order sent.
-        1 credit per matched row."""
+        1 credit per person matched (``summary.billed``: rows that match the same person
+        pay once)."""
         return self._client._request(_ENDPOINTS.enrich_bulk(rows, mode, idempotency_key, timeout))
 
     def enrich_many(

@@ -86,7 +86,13 @@ def test_each_row_gets_its_result_in_order_and_only_matches_are_billed(
     body = response.json()
     assert body["meta"] == {"request_id": request_id, "credits_charged": 2.0}
     data = body["data"]
-    assert data["summary"] == {"total": 8, "matched": 2, "no_match": 2, "failed": 4}
+    assert data["summary"] == {
+        "total": 8,
+        "matched": 2,
+        "no_match": 2,
+        "failed": 4,
+        "billed": 2,
+    }
     results = data["results"]
     assert [result["row_ref"] for result in results] == [row["row_ref"] for row in MIXED_PEOPLE]
     jane, bob = results[0], results[1]
@@ -154,23 +160,31 @@ def test_rows_that_match_nothing_are_a_200_that_charges_nothing(
         "matched": 0,
         "no_match": 1,
         "failed": 1,
+        "billed": 0,
     }
     assert assert_ledger_consistent(acme.database_url, acme.org_id) == (BALANCE, 0)
     assert billed(acme) == [("reserve", PRICE), ("release", PRICE)]
 
 
-def test_two_rows_matching_one_person_are_each_billed(
+def test_rows_matching_one_person_deliver_and_bill_her_once(
     api: TestClient[Litestar], seeded: Catalog, acme: Tenant
 ) -> None:
     rows = [
         {"row_ref": "by-email", "email": "jane.doe@acme.com"},
         {"row_ref": "by-phone", "phone": "+44 7400 123456"},
+        {"row_ref": "again", "email": "JANE.DOE@acme.com"},
+        {"row_ref": "nobody", "email": "nobody@acme.com"},
     ]
     response = post(api, acme, PEOPLE, {"rows": rows})
     assert response.status_code == 200, response.text
-    people = {result["person"]["id"] for result in response.json()["data"]["results"]}
+    data = response.json()["data"]
+    people = {result["person"]["id"] for result in data["results"][:3]}
     assert people == {seeded.people["jane"]}
-    assert response.json()["meta"]["credits_charged"] == 2.0
+    assert (data["summary"]["matched"], data["summary"]["billed"]) == (3, 1)
+    assert response.json()["meta"]["credits_charged"] == 1.0
+    # Four rows that could match were reserved; three of them were released.
+    assert billed(acme) == [("reserve", 4 * PRICE), ("capture", PRICE), ("release", 3 * PRICE)]
+    assert assert_ledger_consistent(acme.database_url, acme.org_id) == (BALANCE - PRICE, 0)
 
 
 def test_500_rows_are_one_call(
@@ -186,6 +200,7 @@ def test_500_rows_are_one_call(
         "matched": 1,
         "no_match": 499,
         "failed": 0,
+        "billed": 1,
     }
     assert assert_ledger_consistent(profile.database_url, rich.org_id) == (499 * PRICE, 0)
 
@@ -217,7 +232,13 @@ def test_a_row_holding_nul_is_invalid_alone_and_the_rest_are_billed(
     )
     assert response.status_code == 200, response.text
     data = response.json()["data"]
-    assert data["summary"] == {"total": 2, "matched": 1, "no_match": 0, "failed": 1}
+    assert data["summary"] == {
+        "total": 2,
+        "matched": 1,
+        "no_match": 0,
+        "failed": 1,
+        "billed": 1,
+    }
     assert data["results"][1] == {
         "row_ref": "nul",
         "status": "invalid",
@@ -369,7 +390,7 @@ def test_bulk_realtime_has_no_live_source_yet_and_charges_nothing(
 # Companies ----------------------------------------------------------------------------------
 
 
-def test_company_rows_each_get_their_result_and_only_matches_are_billed(
+def test_company_rows_each_get_their_result_and_only_companies_matched_are_billed(
     api: TestClient[Litestar], seeded: Catalog, acme: Tenant
 ) -> None:
     rows = [
@@ -385,7 +406,13 @@ def test_company_rows_each_get_their_result_and_only_matches_are_billed(
     assert response.status_code == 200, response.text
     request_id = response.headers["x-request-id"]
     data = response.json()["data"]
-    assert data["summary"] == {"total": 7, "matched": 3, "no_match": 1, "failed": 3}
+    assert data["summary"] == {
+        "total": 7,
+        "matched": 3,
+        "no_match": 1,
+        "failed": 3,
+        "billed": 2,  # Acme, matched twice, is delivered and billed once
+    }
     matched = data["results"][:3]
     assert [(r["status"], r["company"]["id"], r["match"]) for r in matched] == [
         ("matched", seeded.companies["acme"], {"confidence": 0.99, "matched_on": ["domain"]}),
@@ -416,13 +443,13 @@ def test_company_rows_each_get_their_result_and_only_matches_are_billed(
             "errors": {"company_link": "expected https://www.linkedin.com/company/<slug>"},
         },
     ]
-    assert response.json()["meta"]["credits_charged"] == 3.0
-    assert billed(acme) == [("reserve", 4 * PRICE), ("capture", 3 * PRICE), ("release", PRICE)]
+    assert response.json()["meta"]["credits_charged"] == 2.0
+    assert billed(acme) == [("reserve", 4 * PRICE), ("capture", 2 * PRICE), ("release", 2 * PRICE)]
     assert usage_events(acme.database_url, acme.org_id) == [
         {
             "operation": "companies.enrich",
-            "units": 3,
-            "charged": 3 * PRICE,
+            "units": 2,
+            "charged": 2 * PRICE,
             "request_id": request_id,
         }
     ]

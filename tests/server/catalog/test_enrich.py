@@ -461,8 +461,12 @@ def test_500_rows_are_matched_with_a_handful_of_set_based_queries(database_url: 
             assert result.person is not None and result.person.id == expected[kind]
         else:
             assert result.status == ("no_match" if kind == 5 else "invalid")
-    assert found_people.summary == BulkSummary(total=500, matched=358, no_match=71, failed=71)
-    assert found_companies.summary == BulkSummary(total=500, matched=400, no_match=100, failed=0)
+    assert found_people.summary == BulkSummary(
+        total=500, matched=358, no_match=71, failed=71, billed=3
+    )
+    assert found_companies.summary == BulkSummary(
+        total=500, matched=400, no_match=100, failed=0, billed=2
+    )
     assert [r.status for r in found_companies.results[:5]] == [
         "matched",
         "matched",

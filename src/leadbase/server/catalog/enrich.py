@@ -16,7 +16,7 @@ Decisions the routes document:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import msgspec
@@ -177,6 +177,9 @@ class BulkSummary(msgspec.Struct, kw_only=True):
     no_match: int
     # Rows that were invalid (free): their results carry the errors.
     failed: int
+    # The distinct records matched: what the call is billed for. Rows that match the same
+    # record (one person by email and by phone, a repeated row) deliver it once.
+    billed: int
 
 
 class PersonRowResult(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -506,7 +509,8 @@ async def enrich_people(
             results.append(
                 PersonRowResult(row_ref=row.row_ref, status="matched", person=hit[0], match=hit[1])
             )
-    return BulkPeopleEnrichment(summary=_summary_of(results), results=results)
+    delivered = {result.person.id for result in results if result.person is not None}
+    return BulkPeopleEnrichment(summary=_summary_of(results, delivered), results=results)
 
 
 async def enrich_companies(
@@ -528,7 +532,8 @@ async def enrich_companies(
                     row_ref=row.row_ref, status="matched", company=hit[0], match=hit[1]
                 )
             )
-    return BulkCompaniesEnrichment(summary=_summary_of(results), results=results)
+    delivered = {result.company.id for result in results if result.company is not None}
+    return BulkCompaniesEnrichment(summary=_summary_of(results, delivered), results=results)
 
 
 def valid_count(rows: Sequence[Row[Any]]) -> int:
@@ -540,7 +545,10 @@ def _queries(rows: Sequence[Row[Q]]) -> list[Q]:
     return [row.query for row in rows if row.query is not None]
 
 
-def _summary_of(results: Sequence[PersonRowResult | CompanyRowResult]) -> BulkSummary:
+def _summary_of(
+    results: Sequence[PersonRowResult | CompanyRowResult], delivered: Collection[str]
+) -> BulkSummary:
+    """The call's counts; ``delivered``: the ids of the records its matched rows hold."""
     counts = {"matched": 0, "no_match": 0, "invalid": 0}
     for result in results:
         counts[result.status] += 1
@@ -549,6 +557,7 @@ def _summary_of(results: Sequence[PersonRowResult | CompanyRowResult]) -> BulkSu
         matched=counts["matched"],
         no_match=counts["no_match"],
         failed=counts["invalid"],
+        billed=len(delivered),
     )
 
 

@@ -1,8 +1,9 @@
 """People and companies: lookups by id, enrichment of one record, bulk enrichment.
 
 Enrichment is billed per match ("people.enrich", "companies.enrich"): one unit for a
-single call or a lookup by id (a record, the same data), one per matched row for bulk; no
-match, an unknown id, invalid rows and realtime without a live source are free.
+single call or a lookup by id (a record, the same data), one per record matched for bulk
+(rows of a call that match the same record pay once); no match, an unknown id, invalid
+rows and realtime without a live source are free.
 """
 
 from __future__ import annotations
@@ -157,7 +158,8 @@ async def enrich_people(
     """Enrich 1-500 rows, each with a row_ref unique in the call: a summary and each row's
     result (matched, no_match, or invalid with its errors), in the order sent.
 
-    1 credit per matched row; no_match and invalid rows are free. More than 500 rows: 400
+    1 credit per record matched (``summary.billed``; rows that match the same person pay
+    once); no_match and invalid rows are free. More than 500 rows: 400
     bulk_limit_exceeded; no rows: 400 payload_is_empty; a missing or repeated row_ref:
     400 invalid_parameter keyed rows[i].row_ref. Needs the plan's bulk feature; bulk
     calls have their own rate window.
@@ -168,7 +170,7 @@ async def enrich_people(
 
     async def perform(session: AsyncSession) -> Outcome[BulkPeopleEnrichment]:
         found = await enrich.enrich_people(session, rows=rows, mode=data.mode)
-        return Outcome(data=found, units=found.summary.matched)
+        return Outcome(data=found, units=found.summary.billed)
 
     return await run(request, principal, perform=perform, max_units=enrich.valid_count(rows))
 
@@ -190,14 +192,14 @@ async def enrich_companies(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal]
 ) -> Response[bytes]:
     """Enrich 1-500 company rows, each with a row_ref and exactly one identifier; as for
-    people: a summary, per-row results, 1 credit per matched row."""
+    people: a summary, per-row results, 1 credit per company matched."""
     data = await parse_body(request, enrich.RawBulk, rows="rows")
     rows = enrich.company_rows(data)
     enrich.check_mode(data.mode, entitlements=principal.entitlements)
 
     async def perform(session: AsyncSession) -> Outcome[BulkCompaniesEnrichment]:
         found = await enrich.enrich_companies(session, rows=rows, mode=data.mode)
-        return Outcome(data=found, units=found.summary.matched)
+        return Outcome(data=found, units=found.summary.billed)
 
     return await run(request, principal, perform=perform, max_units=enrich.valid_count(rows))
 
