@@ -4,6 +4,8 @@ schemes, and the X-Customer-Id and Idempotency-Key request headers."""
 
 from __future__ import annotations
 
+import inspect
+import re
 from typing import Any
 
 import msgspec
@@ -108,6 +110,7 @@ def complete_document(app: Litestar) -> dict[str, Any]:
     }
     components["headers"] = dict(HEADERS)
     components.setdefault("schemas", {}).update(_component_schemas(app))
+    _describe_operations(app, document)
     for path_format, handler, declared in _declared_handlers(app):
         path_item = document.get("paths", {}).get(path_format, {})
         for method in handler.http_methods:
@@ -116,6 +119,35 @@ def complete_document(app: Litestar) -> dict[str, Any]:
                 _complete_operation(item, declared, method=method, status=handler.status_code)
     app.state["openapi_document"] = document
     return document
+
+
+def _describe_operations(app: Litestar, document: dict[str, Any]) -> None:
+    """Each operation's summary and description from its handler's docstring, in place of
+    the handler's name that Litestar puts there."""
+    paths = document.get("paths", {})
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path_format not in paths:
+            continue
+        for handler in route.route_handlers:
+            doc = inspect.getdoc(handler.fn)
+            if not doc:
+                continue
+            for method in handler.http_methods:
+                item = paths[route.path_format].get(method.lower())
+                if item is not None:
+                    item["summary"] = summary_of(doc)
+                    item["description"] = doc
+
+
+# The first paragraph's first clause: up to a colon, a semicolon or a full stop.
+_CLAUSE_END = re.compile(r"[:;]\s|\.(\s|$)")
+
+
+def summary_of(doc: str) -> str:
+    """A docstring's opening clause, on one line: "Revoke a key; every process refuses it
+    within a second." -> "Revoke a key"."""
+    paragraph = " ".join(doc.split("\n\n", 1)[0].split())
+    return _CLAUSE_END.split(paragraph, 1)[0].rstrip(".")
 
 
 def _declared_handlers(app: Litestar) -> list[tuple[str, HTTPRouteHandler, Operation]]:

@@ -168,6 +168,20 @@ def test_the_document_is_openapi_3_1(plain_client: TestClient[Litestar]) -> None
     )
 
 
+def test_operations_are_summed_up_and_described_by_their_handlers_docstrings(
+    document: dict[str, Any],
+) -> None:
+    revoke = document["paths"]["/v1/api-keys/{key_id}"]["delete"]
+    assert revoke["summary"] == "Revoke a key"
+    assert revoke["description"].startswith("Revoke a key; every process refuses it")
+    bulk = document["paths"]["/v1/people/enrich/bulk"]["post"]
+    assert bulk["summary"] == "Enrich 1-500 rows, each with a row_ref unique in the call"
+    assert "summary.billed" in bulk["description"]
+    for method, path, item in _operations(document):
+        # A sentence, not the handler's name ("EnrichPeople").
+        assert " " in item["summary"] and item["description"], f"{method} {path}"
+
+
 def test_every_operation_documents_the_error_envelope_for_500(document: dict[str, Any]) -> None:
     for method, path, item in _operations(document):
         assert "500" in item["responses"], f"{method} {path}"
