@@ -216,6 +216,27 @@ def test_created_key_prints_its_secret_once_in_the_human_output(database_url: st
     assert table.exit_code == 0, table.output
     assert listed[0]["id"] in table.stdout
     assert secrets[0] not in table.stdout
+    assert "note:" not in result.stderr
+
+
+def test_a_key_that_writes_the_catalog_comes_with_a_note_of_what_that_means(
+    database_url: str,
+) -> None:
+    org = _create_org(database_url, "Ops")
+    result = invoke(
+        "admin",
+        "key",
+        "create",
+        "--org",
+        str(org["id"]),
+        "--scope",
+        "catalog:write",
+        "--database-url",
+        database_url,
+    )
+    assert result.exit_code == 0, result.output
+    assert "catalog:write lets this key create and change the catalog" in result.stderr
+    assert "catalog:write" not in result.stdout.split("Secret")[1]
 
 
 def test_key_for_an_unknown_organization_fails_with_not_found(database_url: str) -> None:

@@ -11,7 +11,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from leadbase.cli.output import console, print_json, reported_errors
+from leadbase.cli.output import console, errors, print_json, reported_errors
 from leadbase.cli.settings import ConfigOption, DatabaseUrlOption, resolve
 
 if TYPE_CHECKING:
@@ -133,6 +133,7 @@ def create_key(
             print_json(operations.to_json(created))
             return
     _print_created_key(created)
+    _warn_of_operator_scopes(created)
 
 
 @keys_app.command("list")
@@ -243,6 +244,19 @@ def _print_created_key(created: CreatedApiKeyOut) -> None:
     console.print("Secret, shown this once; store it now:")
     # soft_wrap keeps the secret on one line, whatever the terminal's width.
     console.print(created.key, soft_wrap=True, markup=False)
+
+
+def _warn_of_operator_scopes(created: CreatedApiKeyOut) -> None:
+    from leadbase.server.auth.keys import OPERATOR_SCOPES
+
+    # The catalog is every organization's: a key that writes it is an operator's.
+    granted = sorted(OPERATOR_SCOPES.intersection(created.scopes))
+    if granted:
+        errors.print(
+            f"note: {', '.join(granted)} lets this key create and change the catalog every "
+            "organization reads; give it to your own operators only",
+            soft_wrap=True,
+        )
 
 
 def _scopes(key: ApiKeyOut) -> str:
