@@ -24,7 +24,8 @@ rows, 10% of them noisy duplicates merged by the import, 200k companies):
    match for an absent person is wrong); recall = correct / queries with an expected person.
 
 Checks (any failure exits 2): every call is a 200 with one result per row in order; the
-balance went down by exactly the price of one enrichment per matched row, nothing held.
+balance went down by exactly the price of one enrichment per person each call matched,
+nothing held.
 
 Output: precision and recall overall, by the identifiers the query carries, by noise tag
 (a query counts under each of its tags) and by what the server says it matched on; a few
@@ -162,11 +163,15 @@ def run(catalog: Path, synthetic: Path, work: Path, options: argparse.Namespace)
         answers = enrich(server.base_url, seeded.headers, queries, rows=options.rows)
         seconds = time.perf_counter() - started
         after = account_credits(server, seeded.headers)
-    matched = sum(1 for answer in answers if answer.person_id is not None)
-    if before.balance - after.balance != PRICE * matched or after.reserved:
+    # Each call bills the people it matched once, however many of its rows matched them.
+    billable = sum(
+        len({answer.person_id for answer in answers[start : start + options.rows]} - {None})
+        for start in range(0, len(answers), options.rows)
+    )
+    if before.balance - after.balance != PRICE * billable or after.reserved:
         raise BenchError(
             f"billing: the balance went down by {before.balance - after.balance} millicredits"
-            f" for {matched} matches at {PRICE}; {after.reserved} still reserved"
+            f" for {billable} people matched at {PRICE}; {after.reserved} still reserved"
         )
     path = db.sqlite_path(seeded.database_url)
     assert path is not None

@@ -52,6 +52,7 @@ from _leadbase import (
 )
 
 from leadbase import Leadbase
+from leadbase.server.catalog.enrich import MAX_BULK_ROWS
 
 PATH = "/v1/account"
 LEADBASE = Path(sys.executable).parent / "leadbase"
@@ -209,18 +210,30 @@ def enrich(
     summary = json.loads(done.stdout)
     after = account_credits(server, seeded.headers)
     charged = before.balance - after.balance
-    price = 1000  # people.enrich, millicredits per match
-    if summary["rows"] != written or charged != summary["matched"] * price or after.reserved:
+    price = 1000  # people.enrich, millicredits per person a call matched
+    with output.open(newline="") as file:
+        people = [row["leadbase_person_id"] for row in csv.DictReader(file)]
+    if len(people) != written:
+        raise BenchError("the output does not have a row per input row")
+    # Each call (a chunk of 500 rows, in order) bills the people it matched once.
+    billable = sum(
+        len(set(people[start : start + MAX_BULK_ROWS]) - {""})
+        for start in range(0, written, MAX_BULK_ROWS)
+    )
+    if (
+        summary["rows"] != written
+        or charged != billable * price
+        or round(summary["credits_charged"] * price) != charged
+        or after.reserved
+    ):
         raise BenchError(
             f"enrich summary {summary} does not add up: charged {charged} millicredits"
+            f" for {billable} people matched"
         )
-    with output.open(newline="") as file:
-        if sum(1 for _ in csv.reader(file)) - 1 != written:
-            raise BenchError("the output does not have a row per input row")
     print(
         f"  {written:,} rows in {seconds:,.1f} s: {summary['matched']:,} matched,"
         f" {summary['no_match']:,} no match, {summary['invalid']:,} invalid;"
-        f" {charged / price:,.0f} credits charged = matched rows"
+        f" {charged / price:,.0f} credits charged = people matched, once per call"
     )
     print(
         f"RATE enrich = {written / seconds:,.0f} rows/s ({written:,} rows, {seconds:,.1f} s end to end)"
