@@ -680,6 +680,24 @@ def test_a_nickname_and_the_full_first_name_share_a_key() -> None:
 
 
 @pytest.mark.parametrize(
+    ("given", "recorded", "nickname"),
+    [
+        ("Bob", "Robert", True),
+        ("pete", "Peter", True),
+        ("Peter", "Peter", False),
+        ("PETER", "Peter", False),
+        ("Péter", "Peter", False),
+        ("Petr", "Peter", False),  # a typo, not another name
+        ("Paul", "Peter", False),
+    ],
+)
+def test_a_nickname_is_another_name_for_the_same_first_name(
+    given: str, recorded: str, nickname: bool
+) -> None:
+    assert normalize.is_nickname(given, recorded) is nickname
+
+
+@pytest.mark.parametrize(
     ("full", "expected"),
     [
         ("Smith, John", PersonName("John", "Smith", "John Smith", "john smith")),

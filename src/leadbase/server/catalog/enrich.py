@@ -571,22 +571,32 @@ async def _match_people(
         session, person_ids=list({result.person_id for result in results if result is not None})
     )
     found: list[tuple[PersonOut, Match] | None] = []
-    for result in results:
+    for query, result in zip(queries, results, strict=True):
         person = None if result is None else people.get(result.person_id)
         if result is None or person is None:
             found.append(None)
-        else:
-            found.append(
-                (
-                    person,
-                    Match(
-                        confidence=result.confidence,
-                        matched_on=list(result.matched_on),
-                        conflicting=list(result.conflicting),
-                    ),
-                )
-            )
+            continue
+        confidence = result.confidence
+        if "name" in result.matched_on and _by_nickname(query, person):
+            confidence = round(confidence * NICKNAME_CONFIDENCE, 4)
+        match_ = Match(
+            confidence=confidence,
+            matched_on=list(result.matched_on),
+            conflicting=list(result.conflicting),
+        )
+        found.append((person, match_))
     return found
+
+
+# A name matched through a nickname ("Pete" for the catalog's "Peter") is a shade less sure
+# than the name as the catalog spells it: the row may mean someone the catalog lacks.
+NICKNAME_CONFIDENCE = 0.97
+
+
+def _by_nickname(query: match.PersonQuery, person: PersonOut) -> bool:
+    given = query.name.first if query.name is not None else None
+    recorded = person.first_name
+    return given is not None and recorded is not None and normalize.is_nickname(given, recorded)
 
 
 async def _match_companies(

@@ -560,10 +560,23 @@ def name_key(first: str | None, last: str | None) -> str:
 
 @lru_cache(maxsize=65536)
 def _first_key(first: str) -> str:
+    return canonical_first_name(_first_spelling(first))
+
+
+@lru_cache(maxsize=65536)
+def _first_spelling(first: str) -> str:
+    # As the key folds it, before its nickname is resolved.
     words = _fold(first.replace("-", ""))
     if len(words) > 1:
         words = [word for word in words if len(word) > 1] or words[:1]
-    return canonical_first_name("".join(words))
+    return "".join(words)
+
+
+def is_nickname(given: str, recorded: str) -> bool:
+    """Whether ``given`` is another name for ``recorded`` ("Pete" for "Peter"), not a way
+    of writing the same one ("PETER", "Péter")."""
+    spelled, kept = _first_spelling(given), _first_spelling(recorded)
+    return spelled != kept and canonical_first_name(spelled) == canonical_first_name(kept)
 
 
 @lru_cache(maxsize=65536)
