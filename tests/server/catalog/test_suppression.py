@@ -181,6 +181,19 @@ def test_a_person_whose_company_found_by_name_has_a_suppressed_domain_is_refused
     assert upsert(
         database_url, person(full_name="Gil Zed", mobile_phone="+447400999999", company_name="Acme")
     ) == ["suppressed"]
+    # Refused before its company is resolved: the page it names is not added to Acme.
+    assert upsert(
+        database_url,
+        person(
+            full_name="Gil Zed",
+            mobile_phone="+447400999999",
+            company_name="Acme",
+            company_linkedin_url="linkedin.com/company/acme-corp",
+        ),
+    ) == ["suppressed"]
+    assert rows(database_url, "SELECT linkedin_slug FROM companies WHERE name = 'Acme'") == [
+        {"linkedin_slug": None}
+    ]
 
 
 def test_suppressing_a_linkedin_profile_or_a_phone(

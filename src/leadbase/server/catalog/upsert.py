@@ -436,6 +436,11 @@ async def _company_batch(
     return _CompanyBatch(keys=keys, source=source, synthetic=synthetic, now=now, merging=merge)
 
 
+def _known_company(batch: _CompanyBatch, ref: CompanyRef | None) -> str | None:
+    found = batch.find(ref) if ref is not None else None
+    return found[0] if found is not None else None
+
+
 def _resolve_ref(batch: _CompanyBatch, ref: CompanyRef) -> str:
     """The id of the company ``ref`` names, created when the catalog has none."""
     found = batch.find(ref)
@@ -795,18 +800,19 @@ async def plan_people(
         synthetic=synthetic,
         now=now,
     )
+    if listed:
+        # Asked of the companies the catalog has, before a refused row may create one or
+        # give one its LinkedIn page: a company the batch creates has nothing on the list.
+        known = [_known_company(companies, record.company) for record in live]
+        at_company = await _suppressed_at_companies(session, live, known, companies)
+        if any(at_company):
+            flags = iter(at_company)
+            suppressed = [True if hidden else next(flags) for hidden in suppressed]
+            live = [record for record, hidden in zip(live, at_company, strict=True) if not hidden]
     company_ids = [
         _resolve_ref(companies, record.company) if record.company is not None else None
         for record in live
     ]
-    at_company = (
-        await _suppressed_at_companies(session, live, company_ids, companies) if listed else []
-    )
-    if any(at_company):
-        flags = iter(at_company)
-        suppressed = [True if hidden else next(flags) for hidden in suppressed]
-        live = [record for record, hidden in zip(live, at_company, strict=True) if not hidden]
-        company_ids = [c for c, hidden in zip(company_ids, at_company, strict=True) if not hidden]
     if carried is None:
         batch = _PeopleBatch(
             source=source,
