@@ -164,6 +164,41 @@ def test_importing_the_same_records_again_merges_each_into_itself(database_url: 
     assert table(database_url, "SELECT count(*) AS n FROM person_sources") == [{"n": 2}]
 
 
+@pytest.mark.parametrize("together", [False, True], ids=["two_calls", "one_batch"])
+def test_a_record_id_reused_by_a_stranger_does_not_merge_them(
+    database_url: str, together: bool
+) -> None:
+    carol = person(record_id="501", full_name="Carol Chen", email="carol@chen-example.com")
+    dan = person(record_id="501", full_name="Dan Diaz", email="dan@diaz-example.com")
+    outcomes = (
+        people(database_url, [carol, dan])
+        if together
+        else [
+            *people(database_url, [carol]),
+            *people(database_url, [dan], on_match="overwrite"),
+        ]
+    )
+    assert statuses(outcomes) == [("created", None), ("created", None)]
+    assert table(
+        database_url,
+        "SELECT p.full_name, e.email FROM people AS p JOIN person_emails AS e"
+        " ON e.person_id = p.id ORDER BY p.full_name",
+    ) == [
+        {"full_name": "Carol Chen", "email": "carol@chen-example.com"},
+        {"full_name": "Dan Diaz", "email": "dan@diaz-example.com"},
+    ]
+
+
+def test_a_record_id_still_finds_its_person_renamed_by_their_own_email(
+    database_url: str,
+) -> None:
+    (jane,) = people(database_url, [person(**JANE)])
+    renamed = person(record_id="1", full_name="Jane Smith", email="jane.doe@acme.com")
+    (again,) = people(database_url, [renamed], on_match="overwrite")
+    assert (again.id, again.matched_by) == (jane.id, "record_id")
+    assert table(database_url, "SELECT full_name FROM people") == [{"full_name": "Jane Smith"}]
+
+
 # People: merging ----------------------------------------------------------------------------
 
 

@@ -548,8 +548,9 @@ class _PeopleBatch:
     now: dt.datetime
     merging: Merge
     owners: match.KeyOwners
-    # source_record_id -> person, from person_sources (this source) and from this batch.
-    records: dict[str, str]
+    # source_record_id -> the person it was imported as and their name key, from
+    # person_sources (this source) and from this batch.
+    records: dict[str, tuple[str, str]]
     emails: dict[str, str] = field(default_factory=dict)
     slugs: dict[str, str] = field(default_factory=dict)
     phones: dict[str, dict[str, match.PhoneHolder]] = field(
@@ -567,7 +568,7 @@ class _PeopleBatch:
     def catalog_match(self, record: PersonRecord) -> tuple[str, str] | None:
         """An exact key the catalog already holds: record id, email, LinkedIn, unique phone."""
         owners = self.owners
-        if (person_id := self.records.get(record.source_record_id)) and person_id not in self.new:
+        if (person_id := self.record_match(record)) and person_id not in self.new:
             return person_id, "record_id"
         for address, _, _ in record.emails:
             if address in owners.emails:
@@ -583,10 +584,40 @@ class _PeopleBatch:
                     return holder, "phone"
         return None
 
+    def record_match(self, record: PersonRecord) -> str | None:
+        """The person this source's record id was imported as, while the record is still
+        them: by their name, or by an email, LinkedIn profile or phone of theirs.
+
+        A source's ids get reused by strangers: two exports both named contacts.csv,
+        callers of the admin API sharing its default source. Trusting the id alone merged
+        one person into another.
+        """
+        known = self.records.get(record.source_record_id)
+        if known is None:
+            return None
+        person_id, name_key = known
+        if match.name_score(record.name_key, name_key) > 0 or self._holds_a_key_of(
+            person_id, record
+        ):
+            return person_id
+        return None
+
+    def _holds_a_key_of(self, person_id: str, record: PersonRecord) -> bool:
+        owners = self.owners
+        for address, _, _ in record.emails:
+            if person_id in (owners.emails.get(address), self.emails.get(address)):
+                return True
+        slug = record.linkedin_slug
+        if slug and person_id in (owners.slugs.get(slug), self.slugs.get(slug)):
+            return True
+        return any(
+            person_id in owners.phones.get(e164, ()) or person_id in self.phones.get(e164, ())
+            for e164, _ in record.phones
+        )
+
     def batch_match(self, record: PersonRecord) -> tuple[str, str] | None:
         """An earlier record of this batch that is the same person by an exact key."""
-        if (person_id := self.records.get(record.source_record_id)) in self.new:
-            assert person_id is not None
+        if (person_id := self.record_match(record)) and person_id in self.new:
             return person_id, "record_id"
         for address, _, _ in record.emails:
             if address in self.emails:
@@ -728,7 +759,7 @@ class _PeopleBatch:
             self.has_phone.add((person_id, e164))
             self.phones[e164][person_id] = match.PhoneHolder(record.name_key, record.linkedin_slug)
             self.phone_rows.append({"person_id": person_id, "e164": e164, "kind": kind})
-        self.records.setdefault(record.source_record_id, person_id)
+        self.records.setdefault(record.source_record_id, (person_id, record.name_key))
         self.source_rows.append(
             {
                 "person_id": person_id,
@@ -876,15 +907,15 @@ async def plan_people(
 
 async def _source_records(
     session: AsyncSession, *, source: str, record_ids: Iterable[str]
-) -> dict[str, str]:
-    found: dict[str, str] = {}
+) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
     for chunk in chunks(record_ids):
         rows = await session.execute(
-            sa.select(SOURCES.c.source_record_id, SOURCES.c.person_id).where(
-                SOURCES.c.source == source, among(session, SOURCES.c.source_record_id, chunk)
-            )
+            sa.select(SOURCES.c.source_record_id, SOURCES.c.person_id, PEOPLE.c.name_key)
+            .join(PEOPLE, PEOPLE.c.id == SOURCES.c.person_id)
+            .where(SOURCES.c.source == source, among(session, SOURCES.c.source_record_id, chunk))
         )
-        found.update((record_id, person_id) for record_id, person_id in rows)
+        found.update((record_id, (person_id, name_key)) for record_id, person_id, name_key in rows)
     return found
 
 
