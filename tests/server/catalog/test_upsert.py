@@ -487,6 +487,31 @@ def test_an_overwrite_replaces_what_the_record_says_and_keeps_what_it_leaves_out
     ]
 
 
+@pytest.mark.parametrize("together", [False, True], ids=["catalog", "same_batch"])
+def test_an_overwrite_that_says_less_of_a_location_keeps_its_details(
+    database_url: str, together: bool
+) -> None:
+    sydney = person(**JANE, location="Sydney, New South Wales, Australia")
+    refreshes = [
+        person(**JANE, country="AU"),  # the same country alone: Sydney stays
+        person(**JANE, region="New South Wales"),
+        person(**JANE, city="Melbourne", country="AU"),  # a new city: the whole location
+    ]
+    if together:
+        people(database_url, [sydney, *refreshes], on_match="overwrite")
+    else:
+        people(database_url, [sydney])
+        for refresh in refreshes[:2]:
+            people(database_url, [refresh], on_match="overwrite")
+            assert table(database_url, "SELECT city, region, country FROM people") == [
+                {"city": "Sydney", "region": "New South Wales", "country": "AU"}
+            ]
+        people(database_url, [refreshes[2]], on_match="overwrite")
+    assert table(database_url, "SELECT city, region, country FROM people") == [
+        {"city": "Melbourne", "region": None, "country": "AU"}
+    ]
+
+
 def test_an_overwrite_keeps_the_name_when_only_the_name_matched(database_url: str) -> None:
     people(database_url, [person(**JANE, title="CTO")])
     (merged,) = people(

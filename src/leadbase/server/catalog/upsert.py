@@ -187,9 +187,11 @@ class Merge:
 
     A value the record leaves out never erases one: a blank cell means unknown. Groups go
     together (a title with the seniority and department derived from it, a location's
-    parts): filled only when all of it is empty, overwritten when the record gives any
-    of it. Identifying ``keys`` (a domain, a LinkedIn page) are filled, never overwritten,
-    so a merge cannot take one from the row that holds it.
+    parts): filled only when all of it is empty, overwritten when the record says
+    something of it that differs (a new city replaces the whole location; the same
+    country alone keeps the city and region it had). Identifying ``keys`` (a domain, a
+    LinkedIn page) are filled, never overwritten, so a merge cannot take one from the row
+    that holds it.
     """
 
     def __init__(
@@ -211,9 +213,6 @@ class Merge:
     def params(self, row_id: str, values: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
         """One parameter set of :attr:`statement`: the change to catalog row ``row_id``."""
         params = {f"v_{name}": values.get(name) for name in self.columns}
-        if self.overwrite:
-            for index, group in enumerate(self.groups):
-                params[f"g_{index}"] = any(values.get(name) is not None for name in group)
         params["v_id"] = row_id
         params["v_now"] = now
         return params
@@ -222,7 +221,10 @@ class Merge:
         """The same change to a row that this batch (or bulk load) created, in memory."""
         for group in self.groups:
             if self.overwrite:
-                taken = any(values.get(name) is not None for name in group)
+                taken = any(
+                    values.get(name) is not None and values[name] != row.get(name)
+                    for name in group
+                )
             else:
                 taken = all(row.get(name) is None for name in group)
             if taken:
@@ -237,12 +239,19 @@ class Merge:
 
     def _statement(self, table: sa.Table) -> sa.Update:
         """UPDATE ... SET col = COALESCE(col, :v_col) to fill, COALESCE(:v_col, col) to
-        overwrite; a group's columns under one condition (``g_<n>``: the record gives some
-        of it, when overwriting)."""
+        overwrite; a group's columns under one condition: all empty (fill), or one given
+        and different (overwrite: col IS DISTINCT FROM COALESCE(:v_col, col))."""
         values: dict[str, Any] = {}
-        for index, group in enumerate(self.groups):
+        for group in self.groups:
             if self.overwrite:
-                taken: sa.ColumnElement[bool] = sa.bindparam(f"g_{index}", type_=sa.Boolean())
+                taken = sa.or_(
+                    *(
+                        table.c[name].is_distinct_from(
+                            sa.func.coalesce(self._new(table, name), table.c[name])
+                        )
+                        for name in group
+                    )
+                )
             else:
                 taken = sa.and_(*(table.c[name].is_(None) for name in group))
             for name in group:
