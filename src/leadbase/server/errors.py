@@ -66,8 +66,13 @@ class InvalidRequest(LeadbaseError):
     @classmethod
     def of_fields(cls, errors: Mapping[str, str], *, param: str | None = None) -> Self:
         """One error naming every invalid field (``{field: problem}``, two or more read as
-        "3 fields are invalid: ..."); ``param`` is the first field unless given."""
-        if len(errors) == 1:
+        "3 fields are invalid: ..."); ``param`` is the first field unless given. A given
+        ``param`` (the field this error's code is about) leads the message: "linkedin_url:
+        expected ...; also invalid: email, phone"."""
+        if param is not None and param in errors and len(errors) > 1:
+            others = ", ".join(name for name in errors if name != param)
+            message = f"{param}: {errors[param]}; also invalid: {others}"
+        elif len(errors) == 1:
             name, problem = next(iter(errors.items()))
             message = f"{name}: {problem}"
         else:

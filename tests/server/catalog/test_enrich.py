@@ -152,6 +152,10 @@ def test_an_invalid_linkedin_url_reports_the_other_invalid_fields_too() -> None:
         "email": "not a valid email address",
         "linkedin_url": "expected https://www.linkedin.com/in/<slug>",
     }
+    # The message leads with the field the code is about.
+    assert error.message == (
+        "linkedin_url: expected https://www.linkedin.com/in/<slug>; also invalid: email"
+    )
 
 
 def test_no_identifier_at_all_is_at_least_one_required() -> None:

@@ -222,8 +222,7 @@ class Merge:
         for group in self.groups:
             if self.overwrite:
                 taken = any(
-                    values.get(name) is not None and values[name] != row.get(name)
-                    for name in group
+                    values.get(name) is not None and values[name] != row.get(name) for name in group
                 )
             else:
                 taken = all(row.get(name) is None for name in group)
