@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server.catalog import records
 from leadbase.server.catalog import service as catalog
+from leadbase.server.catalog.merge import OnMatch
 from leadbase.server.catalog.records import CompanyRecord, OpeningRecord, PersonRecord
-from leadbase.server.catalog.upsert import OnMatch, RowOutcome
+from leadbase.server.catalog.upsert import RowOutcome
 from leadbase.server.db import Database
 from tests.server.credits.support import execute, rows
 

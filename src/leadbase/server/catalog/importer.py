@@ -44,8 +44,8 @@ from leadbase.server.batch_gc import collector_paused
 from leadbase.server.catalog import bulk as bulk_load
 from leadbase.server.catalog import reading, upsert, writes
 from leadbase.server.catalog.columns import ColumnMap, Kind, map_columns
+from leadbase.server.catalog.merge import OnMatch
 from leadbase.server.catalog.reading import Batch, RowReader
-from leadbase.server.catalog.upsert import OnMatch
 from leadbase.server.catalog.write_behind import WriteBehind, write_behind
 from leadbase.server.db import Database, sqlite_path, sync_url
 from leadbase.server.errors import InvalidCsvFormat, InvalidParameter

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from leadbase.server.catalog.upsert import OnMatch
+from leadbase.server.catalog.merge import OnMatch
 
 LINKEDIN_PERSON = "https://www.linkedin.com/in/{slug}"
 LINKEDIN_COMPANY = "https://www.linkedin.com/company/{slug}"

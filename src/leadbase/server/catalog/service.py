@@ -18,6 +18,7 @@ from leadbase.server import bulk_rows
 from leadbase.server.catalog import records
 from leadbase.server.catalog.columns import Kind
 from leadbase.server.catalog.match import AmongQuery, among
+from leadbase.server.catalog.merge import OnMatch
 from leadbase.server.catalog.models import COMPANIES, EMAILS, OPENINGS, PEOPLE, PHONES
 from leadbase.server.catalog.schemas import (
     LINKEDIN_COMPANY,
@@ -47,7 +48,6 @@ from leadbase.server.catalog.suppression import (
 )
 from leadbase.server.catalog.upsert import (
     UPSERTS,
-    OnMatch,
     RowOutcome,
     chunks,
     upsert_companies,

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadbase.server.catalog import match, normalize, writes
 from leadbase.server.catalog.columns import Kind
 from leadbase.server.catalog.match import among
+from leadbase.server.catalog.merge import Merge, OnMatch, merges
 from leadbase.server.catalog.models import (
     COMPANIES,
     EMAILS,
@@ -40,7 +41,7 @@ from leadbase.server.catalog.models import (
 )
 from leadbase.server.catalog.records import CompanyRecord, CompanyRef, OpeningRecord, PersonRecord
 from leadbase.server.catalog.writes import Write
-from leadbase.server.db import UTCDateTime, utcnow
+from leadbase.server.db import utcnow
 from leadbase.server.ids import new_id
 
 Status = Literal["created", "merged", "suppressed"]
@@ -178,124 +179,10 @@ def _host_domain(host: str) -> str | None:
     return normalize.domain(host)
 
 
-# Merging --------------------------------------------------------------------------------
-
-
-class Merge:
-    """How a record changes the row of one table it matched: ``fill`` only its empty
-    fields, or ``overwrite`` them with what the record says (newer data wins).
-
-    A value the record leaves out never erases one: a blank cell means unknown. Groups go
-    together (a title with the seniority and department derived from it, a location's
-    parts): filled only when all of it is empty, overwritten when the record says
-    something of it that differs (a new city replaces the whole location; the same
-    country alone keeps the city and region it had). Identifying ``keys`` (a domain, a
-    LinkedIn page) are filled, never overwritten, so a merge cannot take one from the row
-    that holds it.
-    """
-
-    def __init__(
-        self,
-        table: sa.Table,
-        columns: Sequence[str],
-        *,
-        groups: Sequence[tuple[str, ...]] = (),
-        keys: Collection[str] = (),
-        overwrite: bool = False,
-    ) -> None:
-        self.groups = tuple(groups)
-        self.columns = tuple(dict.fromkeys([*columns, *(name for g in self.groups for name in g)]))
-        self.keys = frozenset(keys)
-        self.overwrite = overwrite
-        self._grouped = {name for group in self.groups for name in group}
-        self.statement = self._statement(table)
-
-    def params(self, row_id: str, values: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
-        """One parameter set of :attr:`statement`: the change to catalog row ``row_id``."""
-        params = {f"v_{name}": values.get(name) for name in self.columns}
-        params["v_id"] = row_id
-        params["v_now"] = now
-        return params
-
-    def apply(self, row: dict[str, Any], values: Mapping[str, Any]) -> None:
-        """The same change to a row that this batch (or bulk load) created, in memory."""
-        for group in self.groups:
-            if self.overwrite:
-                taken = any(
-                    values.get(name) is not None and values[name] != row.get(name) for name in group
-                )
-            else:
-                taken = all(row.get(name) is None for name in group)
-            if taken:
-                for name in group:
-                    row[name] = values.get(name)
-        for name in self.columns:
-            value = values.get(name)
-            if name in self._grouped or value is None:
-                continue
-            if row.get(name) is None or (self.overwrite and name not in self.keys):
-                row[name] = value
-
-    def _statement(self, table: sa.Table) -> sa.Update:
-        """UPDATE ... SET col = COALESCE(col, :v_col) to fill, COALESCE(:v_col, col) to
-        overwrite; a group's columns under one condition: all empty (fill), or one given
-        and different (overwrite: col IS DISTINCT FROM COALESCE(:v_col, col))."""
-        values: dict[str, Any] = {}
-        for group in self.groups:
-            if self.overwrite:
-                taken = sa.or_(
-                    *(
-                        table.c[name].is_distinct_from(
-                            sa.func.coalesce(self._new(table, name), table.c[name])
-                        )
-                        for name in group
-                    )
-                )
-            else:
-                taken = sa.and_(*(table.c[name].is_(None) for name in group))
-            for name in group:
-                values[name] = sa.case((taken, self._new(table, name)), else_=table.c[name])
-        for name in self.columns:
-            if name in self._grouped:
-                continue
-            column, new = table.c[name], self._new(table, name)
-            if self.overwrite and name not in self.keys:
-                values[name] = sa.func.coalesce(new, column)
-            else:
-                values[name] = sa.func.coalesce(column, new)
-        values["updated_at"] = sa.bindparam("v_now", type_=UTCDateTime())
-        return sa.update(table).where(table.c.id == sa.bindparam("v_id")).values(values)
-
-    @staticmethod
-    def _new(table: sa.Table, name: str) -> sa.BindParameter[Any]:
-        return sa.bindparam(f"v_{name}", type_=table.c[name].type)
-
-
-OnMatch = Literal["fill", "overwrite"]
-
-
-def merges(
-    table: sa.Table,
-    columns: Sequence[str],
-    *,
-    groups: Sequence[tuple[str, ...]] = (),
-    keys: Collection[str] = (),
-    overwritten_groups: Sequence[tuple[str, ...]] = (),
-) -> dict[OnMatch, Merge]:
-    """A table's two merges. ``overwritten_groups`` are only an overwrite's: a fill never
-    renames a row, and fills a first name alone where an overwrite replaces the name."""
-    return {
-        "fill": Merge(table, columns, groups=groups, keys=keys),
-        "overwrite": Merge(
-            table, columns, groups=[*groups, *overwritten_groups], keys=keys, overwrite=True
-        ),
-    }
-
-
 # Companies --------------------------------------------------------------------------------
 
 # Columns a merge fills or overwrites (see Merge).
-_COMPANY_FILLED = (
+_COMPANY_MERGED = (
     "domain",
     "website",
     "linkedin_slug",
@@ -315,7 +202,7 @@ _COMPANY_GROUPS = (
 )
 _COMPANY_MERGES = merges(
     COMPANIES,
-    _COMPANY_FILLED,
+    _COMPANY_MERGED,
     groups=_COMPANY_GROUPS,
     keys=("domain", "linkedin_slug"),
     overwritten_groups=(("name", "name_key"),),
@@ -333,7 +220,7 @@ class _CompanyBatch:
     merging: Merge
     new: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Merges into catalog companies: one parameter set per merged record.
-    fills: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
 
     def find(self, ref: CompanyRef) -> tuple[str, str] | None:
         """The company a reference names, and by which key."""
@@ -384,20 +271,20 @@ class _CompanyBatch:
         if created is not None:
             self.merging.apply(created, values)
         else:
-            self.fills.append(self.merging.params(company_id, values, self.now))
+            self.updates.append(self.merging.params(company_id, values, self.now))
 
     def writes(self, dialect: Dialect, *, search_indexed: bool = True) -> list[Write]:
         return [
             *writes.insert(
                 dialect, COMPANIES, list(self.new.values()), search_indexed=search_indexed
             ),
-            *writes.update(dialect, self.merging.statement, self.fills),
+            *writes.update(dialect, self.merging.statement, self.updates),
         ]
 
     def written(self) -> None:
         """The batch's rows are in the catalog: keep only their keys."""
         self.new.clear()
-        self.fills.clear()
+        self.updates.clear()
 
 
 async def _companies(
@@ -506,7 +393,7 @@ async def plan_companies(
     )
     outcomes: list[RowOutcome] = []
     for record in records:
-        values = {name: getattr(record, name) for name in ("name", "name_key", *_COMPANY_FILLED)}
+        values = {name: getattr(record, name) for name in ("name", "name_key", *_COMPANY_MERGED)}
         found = batch.find(record.ref)
         if found is None:
             outcomes.append(RowOutcome(status="created", id=batch.create(values)))
@@ -526,7 +413,7 @@ async def plan_companies(
 
 # People ---------------------------------------------------------------------------------
 
-_PERSON_FILLED = (
+_PERSON_MERGED = (
     "first_name",
     "last_name",
     "title",
@@ -540,7 +427,7 @@ _PERSON_FILLED = (
 )
 _PERSON_MERGES = merges(
     PEOPLE,
-    _PERSON_FILLED,
+    _PERSON_MERGED,
     groups=(("title", "seniority", "department"), ("city", "region", "country")),
     keys=("linkedin_slug",),
     overwritten_groups=(("first_name", "last_name", "full_name", "name_key"),),
@@ -567,7 +454,7 @@ class _PeopleBatch:
     # company id -> the people this batch created there, with their addresses.
     staff: dict[str, match.Roster] = field(default_factory=dict)
     new: dict[str, dict[str, Any]] = field(default_factory=dict)
-    fills: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
     email_rows: list[dict[str, Any]] = field(default_factory=list)
     phone_rows: list[dict[str, Any]] = field(default_factory=list)
     source_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -720,7 +607,7 @@ class _PeopleBatch:
         }
         created = self.new.get(person_id)
         if created is None:
-            self.fills.append(self.merging.params(person_id, values, self.now))
+            self.updates.append(self.merging.params(person_id, values, self.now))
             return
         before = (created["company_id"], created["name_key"], created["title"])
         self.merging.apply(created, values)
@@ -781,7 +668,7 @@ class _PeopleBatch:
     def writes(self, dialect: Dialect, *, search_indexed: bool = True) -> list[Write]:
         return [
             *writes.insert(dialect, PEOPLE, list(self.new.values()), search_indexed=search_indexed),
-            *writes.update(dialect, self.merging.statement, self.fills),
+            *writes.update(dialect, self.merging.statement, self.updates),
             *writes.insert(dialect, EMAILS, self.email_rows, ignore_conflicts=True),
             *writes.insert(dialect, PHONES, self.phone_rows, ignore_conflicts=True),
             *writes.insert(dialect, SOURCES, self.source_rows, ignore_conflicts=True),
@@ -790,7 +677,7 @@ class _PeopleBatch:
     def written(self) -> None:
         """The batch's rows are in the catalog: keep only what later batches match by."""
         self.new.clear()
-        self.fills.clear()
+        self.updates.clear()
         self.email_rows.clear()
         self.phone_rows.clear()
         self.source_rows.clear()
@@ -971,7 +858,7 @@ async def _fuzzy_candidates(
 
 # Openings -------------------------------------------------------------------------------
 
-_OPENING_FILLED = (
+_OPENING_MERGED = (
     "seniority",
     "department",
     "city",
@@ -983,7 +870,7 @@ _OPENING_FILLED = (
 )
 _OPENING_MERGES = merges(
     OPENINGS,
-    _OPENING_FILLED,
+    _OPENING_MERGED,
     groups=(("city", "region", "country"),),
     keys=("url", "linkedin_job_id"),
     # A fill keeps the title an opening was created with, and fills its facets one by one.
@@ -1037,11 +924,11 @@ async def plan_openings(
         known = carried.openings = carried.openings or _KnownOpenings()
     merge = _OPENING_MERGES[on_match]
     new: dict[str, dict[str, Any]] = {}
-    fills: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     outcomes: list[RowOutcome] = []
     for record, company_id in zip(records, company_ids, strict=True):
         found = known.find(record, company_id)
-        values = {name: getattr(record, name) for name in ("title", *_OPENING_FILLED)}
+        values = {name: getattr(record, name) for name in ("title", *_OPENING_MERGED)}
         values["url"] = record.url if record.url not in known.by_url else None
         values["linkedin_job_id"] = (
             record.linkedin_job_id if record.linkedin_job_id not in known.by_job else None
@@ -1066,7 +953,7 @@ async def plan_openings(
         if opening_id in new:
             merge.apply(new[opening_id], values)
         else:
-            fills.append(merge.params(opening_id, values, now))
+            updates.append(merge.params(opening_id, values, now))
         known.add(opening_id, {**values, "company_id": company_id})
         outcomes.append(RowOutcome(status="merged", id=opening_id, matched_by=how))
     dialect = _dialect(session)
@@ -1075,7 +962,7 @@ async def plan_openings(
         [
             *companies.writes(dialect),
             *writes.insert(dialect, OPENINGS, list(new.values()), search_indexed=carried is None),
-            *writes.update(dialect, merge.statement, fills),
+            *writes.update(dialect, merge.statement, updates),
         ],
     )
     if carried is not None:

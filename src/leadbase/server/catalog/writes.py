@@ -1,7 +1,7 @@
 """A batch's writes as driver-ready statements: run on the caller's connection, or handed
 to the writer process of a bulk load (``write_behind``).
 
-An upsert resolves a batch into rows to insert and fills to apply, then turns them into
+An upsert resolves a batch into rows to insert and merges to apply, then turns them into
 :class:`Write` s: one SQL string and its parameter rows, converted as SQLAlchemy would
 bind them. :func:`run` executes them in order on a connection, indexing the inserted rows
 of a searchable table in one statement (``indexing``).
