@@ -150,6 +150,81 @@ def test_an_overwriting_import_leaves_each_person_as_their_last_rows_say(
     integrity_checked(database_url)
 
 
+# Ada moves to Babbage a batch after she was created, then rows name her by name alone:
+# at her new company (she), and at the one she left (someone else now).
+MOVES = [
+    [
+        "hs-1",
+        "Ada",
+        "Lovelace",
+        "ada@analytical.com",
+        "",
+        "Engineer",
+        "Analytical",
+        "analytical.com",
+    ],
+    ["hs-2", "Grace", "Hopper", "grace@navy.mil", "", "Admiral", "Navy", "navy.mil"],
+    ["hs-3", "Ada", "Lovelace", "ada@analytical.com", "", "CTO", "Babbage", "babbage.com"],
+    ["hs-4", "Alan", "Turing", "alan@bletchley.uk", "", "", "Bletchley", "bletchley.uk"],
+    ["hs-5", "Ada", "Lovelace", "", "", "", "Babbage", "babbage.com"],
+    ["hs-6", "Ada", "Lovelace", "", "", "", "Analytical", "analytical.com"],
+]
+
+
+@pytest.mark.parametrize(
+    ("bulk_load", "batch_rows"),
+    [(True, 2), (True, 6), (False, 1), (False, 2), (False, 6)],
+    ids=["bulk_by_2", "bulk_whole", "rows_by_1", "rows_by_2", "rows_whole"],
+)
+def test_an_overwrite_that_moves_someone_gives_one_result_whatever_the_batches(
+    database_url: str, tmp_path: Path, bulk_load: bool, batch_rows: int
+) -> None:
+    path = write_csv(tmp_path / "people.csv", HUBSPOT, MOVES)
+    run_import(database_url, path, batch_rows=batch_rows, bulk=bulk_load, on_match="overwrite")
+    assert rows(
+        database_url,
+        "SELECT s.source_record_id, s.matched_by, p.title, c.name AS company"
+        " FROM person_sources AS s JOIN people AS p ON p.id = s.person_id"
+        " JOIN companies AS c ON c.id = p.company_id"
+        " WHERE p.full_name = 'Ada Lovelace' ORDER BY s.source_record_id",
+    ) == [
+        {"source_record_id": "hs-1", "matched_by": "created", "title": "CTO", "company": "Babbage"},
+        {"source_record_id": "hs-3", "matched_by": "email", "title": "CTO", "company": "Babbage"},
+        {
+            "source_record_id": "hs-5",
+            "matched_by": "name_company",
+            "title": "CTO",
+            "company": "Babbage",
+        },
+        {
+            "source_record_id": "hs-6",
+            "matched_by": "created",
+            "title": None,
+            "company": "Analytical",
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bulk_load", "batch_rows"),
+    [(True, 1), (False, 1), (False, 3)],
+    ids=["bulk_by_1", "rows_by_1", "rows_whole"],
+)
+def test_a_company_renamed_by_an_overwrite_is_no_longer_found_by_its_old_name(
+    database_url: str, tmp_path: Path, bulk_load: bool, batch_rows: int
+) -> None:
+    path = write_csv(
+        tmp_path / "companies.csv",
+        ["Name", "Domain"],
+        [["Foo", "foo.com"], ["Bar", "foo.com"], ["Foo", ""]],
+    )
+    run_import(database_url, path, batch_rows=batch_rows, bulk=bulk_load, on_match="overwrite")
+    assert rows(database_url, "SELECT name, domain FROM companies ORDER BY name") == [
+        {"name": "Bar", "domain": "foo.com"},
+        {"name": "Foo", "domain": None},
+    ]
+
+
 def test_an_import_into_a_table_that_holds_rows_is_not_a_bulk_load(
     database_url: str, tmp_path: Path
 ) -> None:

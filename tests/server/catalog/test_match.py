@@ -287,12 +287,15 @@ def test_a_tie_between_namesakes_goes_to_the_one_holding_the_records_title(
     assert (found[0] if found else None) == expected
 
 
-def test_a_person_removed_from_a_roster_is_no_rival_and_gives_back_their_addresses() -> None:
+def test_a_person_taken_off_a_roster_is_no_rival_and_gives_back_their_entry() -> None:
     roster = namesakes("CEO", "Engineer")
     roster.add("per_2", "jane doe", "jane-doe", frozenset({"jane@acme.com"}), "CTO")
     assert match.decide(match.contenders_in("john smith", roster), None) is None
-    assert roster.remove("per_2") == frozenset({"jane@acme.com"})
-    assert roster.remove("per_0") == frozenset()
+    assert roster.take("per_2") == match.Colleague(
+        "per_2", "jane doe", "jane-doe", frozenset({"jane@acme.com"}), "CTO"
+    )
+    assert roster.take("per_0") is not None
+    assert roster.take("per_0") is None  # taken already
     found = match.decide(match.contenders_in("john smith", roster), None)
     assert found is not None and found[0] == "per_1"
     assert (roster.ids, roster.names, roster.slugs, roster.titles) == (

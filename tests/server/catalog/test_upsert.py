@@ -513,6 +513,27 @@ def test_an_overwrite_that_says_less_of_a_location_keeps_its_details(
     ]
 
 
+def test_a_catalog_person_an_overwrite_moves_is_found_where_they_are_now_by_the_batch(
+    database_url: str,
+) -> None:
+    (jane,) = people(database_url, [person(**JANE, title="CTO")])
+    outcomes = people(
+        database_url,
+        [
+            person(**MOVED),
+            person(full_name="Janet Doe", company_domain="globex.com"),
+            person(full_name="Jane Doe", company_domain="acme.com"),
+        ],
+        on_match="overwrite",
+    )
+    assert statuses(outcomes) == [
+        ("merged", "email"),
+        ("merged", "name_company"),
+        ("created", None),
+    ]
+    assert outcomes[0].id == outcomes[1].id == jane.id
+
+
 def test_an_overwrite_keeps_the_name_when_only_the_name_matched(database_url: str) -> None:
     people(database_url, [person(**JANE, title="CTO")])
     (merged,) = people(

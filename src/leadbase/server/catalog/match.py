@@ -302,6 +302,7 @@ class CompanyKeys:
     by_slug: dict[str, str] = field(default_factory=dict)
     # Several companies may share a cleaned name; oldest first.
     by_name: dict[str, list[str]] = field(default_factory=dict)
+    name_of: dict[str, str] = field(default_factory=dict)
     domain_of: dict[str, str | None] = field(default_factory=dict)
 
     def add(self, company_id: str, *, domain: str | None, slug: str | None, name_key: str) -> None:
@@ -309,14 +310,19 @@ class CompanyKeys:
             return
         self.domain_of[company_id] = None
         self.by_name.setdefault(name_key, []).append(company_id)
+        self.name_of[company_id] = name_key
         self.attach(company_id, domain=domain, slug=slug)
 
-    def also_named(self, company_id: str, name_key: str) -> None:
-        """A known company's new name (an overwrite renamed it); its old one still finds
-        it here, as the rows of this batch or bulk load that named it so meant it."""
-        named = self.by_name.setdefault(name_key, [])
-        if company_id not in named:
-            named.append(company_id)
+    def rename(self, company_id: str, name_key: str) -> None:
+        """A known company's new name (an overwrite renamed it): found by it, and no longer
+        by the old one, as the catalog would answer once the rename is written."""
+        old = self.name_of.get(company_id)
+        if old == name_key:
+            return
+        if old is not None:
+            self.by_name[old].remove(company_id)
+        self.by_name.setdefault(name_key, []).append(company_id)
+        self.name_of[company_id] = name_key
 
     def attach(self, company_id: str, *, domain: str | None, slug: str | None) -> None:
         """Record keys a known company gains."""
@@ -493,14 +499,18 @@ class Roster:
         # Interned: a bulk load keeps a roster entry per person, and titles repeat.
         self.titles.append(sys.intern(title) if title else None)
 
-    def remove(self, person_id: str) -> frozenset[str]:
-        """Take a person off this in-memory roster (a merge moved or renamed them); their
-        addresses, to add them back with."""
-        assert self.emails is not None and self.titles is not None, "remove() needs in_memory()"
-        index = self.ids.index(person_id)
-        for values in (self.ids, self.names, self.slugs, self.titles):
+    def take(self, person_id: str) -> Colleague | None:
+        """Take a person off this in-memory roster (a merge moved or renamed them): their
+        entry, to add them back with, or None when they are not on it."""
+        assert self.emails is not None and self.titles is not None, "take() needs in_memory()"
+        try:
+            index = self.ids.index(person_id)
+        except ValueError:
+            return None
+        entry = self.colleague(index)
+        for values in (self.ids, self.names, self.slugs, self.emails, self.titles):
             del values[index]
-        return self.emails.pop(index)
+        return entry
 
     def colleague(self, index: int) -> Colleague:
         return Colleague(
@@ -686,6 +696,12 @@ class Contenders(NamedTuple):
 
     group: list[Scored]
     complete: bool
+
+    def without(self, person_ids: Collection[str]) -> Contenders:
+        """These contenders but ``person_ids`` (people known elsewhere now); what is left
+        is sorted out again by :func:`together`."""
+        group = [scored for scored in self.group if scored.colleague.person_id not in person_ids]
+        return Contenders(group, self.complete)
 
 
 def contenders_in(

@@ -119,14 +119,16 @@ _NAME_IN_KEY = 280
 
 
 async def _suppressed_at_companies(
-    session: AsyncSession,
-    records: Sequence[PersonRecord],
-    company_ids: Sequence[str | None],
-    companies: _CompanyBatch,
+    session: AsyncSession, records: Sequence[PersonRecord], companies: _CompanyBatch
 ) -> list[bool]:
-    """Which people are suppressed by the company the batch resolved them to: a domain
-    on the list (the row named the company by its name only), or an opted-out person of
-    that name there."""
+    """Which people the company they name keeps out: its domain is on the list (the row
+    named the company by its name only), or an opted-out person of that name there.
+
+    Asked of the companies the catalog (or bulk load) has, before a refused row may
+    create one or give one its LinkedIn page: a company the batch would create has
+    nothing on the list.
+    """
+    company_ids = [_known_company(companies, record.company) for record in records]
     placed = [
         (record, company_id)
         for record, company_id in zip(records, company_ids, strict=True)
@@ -331,6 +333,18 @@ async def _company_batch(
     return _CompanyBatch(keys=keys, source=source, synthetic=synthetic, now=now, merging=merge)
 
 
+def _suppressed_too(
+    suppressed: list[bool], live: list[PersonRecord], hidden: Sequence[bool]
+) -> tuple[list[bool], list[PersonRecord]]:
+    """``suppressed`` (a flag per record) and ``live`` (the records it does not flag) once
+    the live records ``hidden`` flags are suppressed as well."""
+    if not any(hidden):
+        return suppressed, live
+    flags = iter(hidden)
+    suppressed = [True if flagged else next(flags) for flagged in suppressed]
+    return suppressed, [record for record, out in zip(live, hidden, strict=True) if not out]
+
+
 def _known_company(batch: _CompanyBatch, ref: CompanyRef | None) -> str | None:
     found = batch.find(ref) if ref is not None else None
     return found[0] if found is not None else None
@@ -402,8 +416,7 @@ async def plan_companies(
         values["domain"], values["linkedin_slug"] = batch.claim(company_id, record.ref)
         batch.merge_into(company_id, values)
         if on_match == "overwrite":
-            # Renamed: this batch (or bulk load) finds it by its new name too.
-            batch.keys.also_named(company_id, record.name_key)
+            batch.keys.rename(company_id, record.name_key)
         outcomes.append(RowOutcome(status="merged", id=company_id, matched_by=how))
     planned = Planned(outcomes, batch.writes(_dialect(session), search_indexed=carried is None))
     if carried is not None:
@@ -455,6 +468,11 @@ class _PeopleBatch:
     staff: dict[str, match.Roster] = field(default_factory=dict)
     new: dict[str, dict[str, Any]] = field(default_factory=dict)
     updates: list[dict[str, Any]] = field(default_factory=list)
+    # Overwrites move people after their batch was written: where each person of the
+    # in-memory rosters works (overwrite only), and the catalog people this batch moved,
+    # whose entries in the catalog's roster (read before the batch) are out of date.
+    placed: dict[str, str] = field(default_factory=dict)
+    moved: set[str] = field(default_factory=set)
     email_rows: list[dict[str, Any]] = field(default_factory=list)
     phone_rows: list[dict[str, Any]] = field(default_factory=list)
     source_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -544,8 +562,10 @@ class _PeopleBatch:
             emails=emails,
         )
         if catalog is not None:
+            # The people this batch moved are on its own rosters, where they are now.
+            current = catalog.without(self.moved) if self.moved else catalog
             found = match.together(
-                found, catalog, linkedin_slug=record.linkedin_slug, emails=emails
+                found, current, linkedin_slug=record.linkedin_slug, emails=emails
             )
         best = match.decide(found, match.title_key(record.title))
         return (best[0], "name_company") if best is not None else None
@@ -573,17 +593,22 @@ class _PeopleBatch:
             "verified_at": None,
         }
         if company_id is not None:
-            roster = self.staff.get(company_id)
-            if roster is None:
-                roster = self.staff[company_id] = match.Roster.in_memory()
-            roster.add(
+            self._roster(company_id).add(
                 person_id,
                 record.name_key,
                 record.linkedin_slug,
                 frozenset(address for address, _, _ in record.emails),
                 record.title,
             )
+            if self.merging.overwrite:
+                self.placed[person_id] = company_id
         return person_id
+
+    def _roster(self, company_id: str) -> match.Roster:
+        roster = self.staff.get(company_id)
+        if roster is None:
+            roster = self.staff[company_id] = match.Roster.in_memory()
+        return roster
 
     def merge(
         self, person_id: str, record: PersonRecord, company_id: str | None, matched_by: str
@@ -606,26 +631,60 @@ class _PeopleBatch:
             "country": record.country,
         }
         created = self.new.get(person_id)
-        if created is None:
-            self.updates.append(self.merging.params(person_id, values, self.now))
+        if created is not None:
+            before = (created["company_id"], created["name_key"], created["title"])
+            self.merging.apply(created, values)
+            if (created["company_id"], created["name_key"], created["title"]) != before:
+                self._restaff(
+                    person_id,
+                    record,
+                    was_at=before[0],
+                    now_at=created["company_id"],
+                    name_key=created["name_key"],
+                    title=created["title"],
+                )
             return
-        before = (created["company_id"], created["name_key"], created["title"])
-        self.merging.apply(created, values)
-        if (created["company_id"], created["name_key"], created["title"]) != before:
-            # Its roster entry decides later name matches and ties by title.
-            self._restaff(person_id, before[0], created)
+        self.updates.append(self.merging.params(person_id, values, self.now))
+        if self.merging.overwrite and company_id is not None:
+            # Where the record says they work now: later rows find them there, by the name
+            # it gives, and no longer where they were.
+            self._restaff(
+                person_id,
+                record,
+                was_at=self.placed.get(person_id),
+                now_at=company_id,
+                name_key=record.name_key,
+                title=record.title,
+            )
+            self.moved.add(person_id)
 
-    def _restaff(self, person_id: str, was_at: str | None, person: Mapping[str, Any]) -> None:
-        """Move a person this batch created to where a merge left them in the rosters."""
-        emails: frozenset[str] = frozenset()
+    def _restaff(
+        self,
+        person_id: str,
+        record: PersonRecord,
+        *,
+        was_at: str | None,
+        now_at: str | None,
+        name_key: str,
+        title: str | None,
+    ) -> None:
+        """Put a person where a merge left them on the in-memory rosters (their entry
+        decides later name matches, and ties by title), keeping the LinkedIn profile and
+        addresses the entry had; a person newly placed takes the record's."""
+        entry = None
         if was_at is not None and (roster := self.staff.get(was_at)) is not None:
-            emails = roster.remove(person_id)
-        if (company_id := person["company_id"]) is None:
+            entry = roster.take(person_id)
+        if self.merging.overwrite and now_at is not None:
+            self.placed[person_id] = now_at
+        if now_at is None:
             return
-        roster = self.staff.get(company_id)
-        if roster is None:
-            roster = self.staff[company_id] = match.Roster.in_memory()
-        roster.add(person_id, person["name_key"], person["linkedin_slug"], emails, person["title"])
+        if entry is None:
+            slug = record.linkedin_slug
+            emails = frozenset(address for address, _, _ in record.emails)
+        else:
+            slug, emails = entry.linkedin_slug, entry.emails or frozenset()
+            title = title if title is not None else entry.title
+        self._roster(now_at).add(person_id, name_key, slug, emails, title)
 
     def claim_slug(self, slug: str | None, person_id: str) -> str | None:
         if slug is None or slug in self.owners.slugs or slug in self.slugs:
@@ -727,14 +786,8 @@ async def plan_people(
         now=now,
     )
     if listed:
-        # Asked of the companies the catalog has, before a refused row may create one or
-        # give one its LinkedIn page: a company the batch creates has nothing on the list.
-        known = [_known_company(companies, record.company) for record in live]
-        at_company = await _suppressed_at_companies(session, live, known, companies)
-        if any(at_company):
-            flags = iter(at_company)
-            suppressed = [True if hidden else next(flags) for hidden in suppressed]
-            live = [record for record, hidden in zip(live, at_company, strict=True) if not hidden]
+        at_company = await _suppressed_at_companies(session, live, companies)
+        suppressed, live = _suppressed_too(suppressed, live, at_company)
     company_ids = [
         _resolve_ref(companies, record.company) if record.company is not None else None
         for record in live
