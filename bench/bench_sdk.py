@@ -52,7 +52,7 @@ from _leadbase import (
 )
 
 from leadbase import Leadbase
-from leadbase.server.catalog.enrich import MAX_BULK_ROWS
+from leadbase._bulk import MAX_BULK_ROWS
 
 PATH = "/v1/account"
 LEADBASE = Path(sys.executable).parent / "leadbase"

@@ -129,6 +129,7 @@ def combine(answers: Iterable[BulkAnswer[R]]) -> BulkResult[R]:
     results: list[R] = []
     totals = {"total": 0, "matched": 0, "no_match": 0, "failed": 0}
     # Each call bills the records it matched once: one matched in two chunks counts twice.
+    # A replayed chunk billed nothing now, as credits_charged says.
     billed: int | None = 0
     credits = 0.0
     request_ids: list[str] = []
@@ -136,9 +137,9 @@ def combine(answers: Iterable[BulkAnswer[R]]) -> BulkResult[R]:
         results.extend(answer.results)
         for name in totals:
             totals[name] += getattr(answer.summary, name)
-        chunk_billed = answer.summary.billed
-        billed = None if billed is None or chunk_billed is None else billed + chunk_billed
         meta = answer.meta or Meta()
+        chunk_billed = 0 if meta.replayed else answer.summary.billed
+        billed = None if billed is None or chunk_billed is None else billed + chunk_billed
         if not meta.replayed:  # a replay shows what its first call charged, once
             credits += meta.credits_charged or 0.0
         if meta.request_id:

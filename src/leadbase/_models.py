@@ -266,7 +266,8 @@ class BulkSummary(Model):
     # Invalid rows (free); their results carry the errors.
     failed: int
     # The distinct records matched, which the call is billed for (a record several rows
-    # matched is billed once); None from a server that predates it.
+    # matched is billed once); None from a server that predates it. enrich_many adds up
+    # its calls' and leaves out those replayed under their Idempotency-Key.
     billed: int | None = None
 
 

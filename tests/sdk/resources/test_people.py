@@ -90,9 +90,10 @@ def test_enrich_many_with_a_key_replays_instead_of_billing_twice(
     rows: list[PersonRow] = [{"email": "jane.doe@acme.com"}, {"email": "rsmith@globex.io"}] * 3
     first = api.people.enrich_many(rows, chunk_size=2, idempotency_key="batch-1")
     again = api.people.enrich_many(rows, chunk_size=2, idempotency_key="batch-1")
-    assert first.credits_charged == 6.0
+    assert (first.credits_charged, first.summary.billed) == (6.0, 6)
     assert [row.status for row in again.results] == ["matched"] * 6
-    assert again.credits_charged == 0.0  # every chunk was a replay
+    # Every chunk was a replay: nothing billed this time.
+    assert (again.credits_charged, again.summary.billed) == (0.0, 0)
     assert api.account.get().credits.balance == 94.0
 
 
