@@ -3,7 +3,8 @@
 1 to 500 rows a call, each with a ``row_ref``; every row is validated before anything is
 written, then the valid rows are created or merged (entity resolution, as the CSV import
 does) in one transaction. A merge fills the record's empty fields, or with
-``"on_match": "overwrite"`` replaces them with the row's values. Needs the ``catalog:write`` scope; never billed.
+``"on_match": "overwrite"`` replaces them with the row's values. Needs the
+``catalog:write`` scope; never billed.
 """
 
 from __future__ import annotations
@@ -61,7 +62,10 @@ async def upsert_people(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal]
 ) -> Response[bytes]:
     """Create or merge up to 500 people (matched by email, LinkedIn, phone, or name within
-    their company); suppressed people are skipped, invalid rows reported with their errors."""
+    their company); suppressed people are skipped, invalid rows reported with their errors.
+
+    A merge fills the person's empty fields; ``"on_match": "overwrite"`` replaces them
+    with the row's values (a new title, company, location or name)."""
     return await _upsert(request, principal, "people")
 
 
@@ -74,7 +78,10 @@ async def upsert_people(
 async def upsert_companies(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal]
 ) -> Response[bytes]:
-    """Create or merge up to 500 companies (matched by domain, LinkedIn page, then name)."""
+    """Create or merge up to 500 companies (matched by domain, LinkedIn page, then name).
+
+    A merge fills the company's empty fields; ``"on_match": "overwrite"`` replaces them
+    with the row's values (a domain or LinkedIn page it has is kept)."""
     return await _upsert(request, principal, "companies")
 
 
@@ -88,7 +95,10 @@ async def upsert_openings(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal]
 ) -> Response[bytes]:
     """Create or merge up to 500 job openings (matched by LinkedIn job, URL, or company,
-    title and date); a company the catalog lacks is created."""
+    title and date); a company the catalog lacks is created.
+
+    A merge fills the opening's empty fields; ``"on_match": "overwrite"`` replaces them
+    with the row's values."""
     return await _upsert(request, principal, "openings")
 
 

@@ -175,25 +175,33 @@ class OpeningRowIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     posted_at: Text | None = None
 
 
+OnMatchField = Annotated[
+    OnMatch,
+    msgspec.Meta(
+        description="What a row does to the catalog record it matches: fill its empty fields,"
+        " or overwrite them with the row's values. A blank value never erases one;"
+        " emails and phones are added, a LinkedIn page or domain the record has is kept."
+    ),
+]
+
+
 class PeopleUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rows: Annotated[list[PersonRowIn], msgspec.Meta(min_length=1, max_length=MAX_UPSERT_ROWS)]
     # Provenance label stored with every row (default "admin_api").
     source: Source | None = None
-    # What a row does to the record it matches: "fill" its empty fields, or "overwrite"
-    # them with the row's values (a blank value never erases one).
-    on_match: OnMatch = "fill"
+    on_match: OnMatchField = "fill"
 
 
 class CompaniesUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rows: Annotated[list[CompanyRowIn], msgspec.Meta(min_length=1, max_length=MAX_UPSERT_ROWS)]
     source: Source | None = None
-    on_match: OnMatch = "fill"
+    on_match: OnMatchField = "fill"
 
 
 class OpeningsUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rows: Annotated[list[OpeningRowIn], msgspec.Meta(min_length=1, max_length=MAX_UPSERT_ROWS)]
     source: Source | None = None
-    on_match: OnMatch = "fill"
+    on_match: OnMatchField = "fill"
 
 
 class RawUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -201,7 +209,7 @@ class RawUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     rows: list[Any]
     source: Source | None = None
-    on_match: OnMatch = "fill"
+    on_match: OnMatchField = "fill"
 
 
 UpsertStatus = Literal["created", "merged", "suppressed", "invalid"]
