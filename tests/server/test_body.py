@@ -133,6 +133,36 @@ def test_every_invalid_field_is_in_details_not_just_the_first() -> None:
     assert error.message == "4 fields are invalid: colour, name, age, tags"
 
 
+class Shaped(msgspec.Struct, forbid_unknown_fields=True):
+    since: Annotated[dt.datetime, msgspec.Meta(tz=True)] | None = None
+    titles: Annotated[list[str], msgspec.Meta(min_length=1, max_length=2)] | None = None
+    country: Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{2}$")] | None = None
+    code: Annotated[str, msgspec.Meta(pattern="^[0-9]+$")] | None = None
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (
+            b'{"since": "2026-01-31"}',
+            "expected a date-time with its time zone, like 2026-01-31T00:00:00Z (RFC 3339)",
+        ),
+        (
+            b'{"since": "2026-01-31T10:00:00"}',
+            "expected a date-time with its time zone, like 2026-01-31T00:00:00Z (RFC 3339)",
+        ),
+        (b'{"titles": []}', "expected an array of at least 1 item"),
+        (b'{"titles": ["a", "b", "c"]}', "expected an array of at most 2 items"),
+        (b'{"country": "USA"}', "expected a two-letter ISO 3166-1 country code, like US or DE"),
+        (b'{"code": "x"}', "expected a string matching ^[0-9]+$"),
+    ],
+)
+def test_a_shape_rule_is_said_in_words(body: bytes, problem: str) -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        decode_struct(body, Shaped)
+    assert list((raised.value.details or {}).values()) == [problem]
+
+
 def test_a_missing_required_field_is_named() -> None:
     with pytest.raises(InvalidParameter) as raised:
         decode_struct(b'{"age": 3}', Contact)
@@ -324,7 +354,7 @@ def test_every_invalid_field_of_the_body_is_keyed_in_details(
             "colour": "unknown field",
             "name": "expected a string, got an integer",
             "scopes": "expected an array or null, got a string",
-            "expires_at": "Invalid RFC3339 encoded datetime",
+            "expires_at": "expected a date-time with its time zone, like 2026-01-31T00:00:00Z (RFC 3339)",
             "requires_customer": "expected true or false, got a string",
         },
     )

@@ -129,7 +129,7 @@ def test_a_limit_that_is_not_an_integer_is_an_invalid_parameter(
         400,
         "invalid_parameter",
         param="limit",
-        details={"limit": "Expected `int`, got `str`"},
+        details={"limit": "expected an integer, got a string"},
     )
 
 

@@ -235,7 +235,7 @@ def _struct_of(annotation: Any) -> type[msgspec.Struct] | None:
 def _field_message(name: str, exc: msgspec.ValidationError, annotation: Any = None) -> str:
     text = str(exc)
     match = _MSGSPEC_PATH.search(text)
-    message = _in_words(text if match is None else text[: match.start()], annotation)
+    message = in_words(text if match is None else text[: match.start()], annotation)
     if match is None:
         return message
     # msgspec reports paths from the field's own root; re-anchor them on the field.
@@ -254,10 +254,20 @@ _JSON_TYPES = {
 }
 _EXPECTED = re.compile(r"^Expected `(?P<expected>[^`]+)`, got `(?P<got>[^`]+)`$")
 _ENUM = re.compile(r"^Invalid enum value (?P<value>.+)$")
-_LENGTH = re.compile(r"^Expected `str` of length (?P<op>>=|<=) (?P<n>\d+)$")
+_LENGTH = re.compile(r"^Expected `(?P<kind>str|array|object)` of length (?P<op>>=|<=) (?P<n>\d+)$")
+_UNITS = {"str": "character", "array": "item", "object": "field"}
+_PATTERN = re.compile(r"^Expected `str` matching regex '(?P<pattern>.*)'$")
+# The patterns of the API's schemas, as a client reads them.
+_PATTERNS = {"^[A-Za-z]{2}$": "a two-letter ISO 3166-1 country code, like US or DE"}
+_DATETIME_WORDS = "a date-time with its time zone, like 2026-01-31T00:00:00Z (RFC 3339)"
+_DATETIME = {
+    "Invalid RFC3339 encoded datetime": f"expected {_DATETIME_WORDS}",
+    "Expected `datetime` with a timezone component": f"expected {_DATETIME_WORDS}",
+    "Invalid RFC3339 encoded date": "expected a date like 2026-01-31",
+}
 
 
-def _in_words(message: str, annotation: Any) -> str:
+def in_words(message: str, annotation: Any = None) -> str:
     """msgspec's "Expected `str | null`, got `int`" as "expected a string or null, got an
     integer", and an unknown enum value with the values there are."""
     if expected := _EXPECTED.match(message):
@@ -270,9 +280,12 @@ def _in_words(message: str, annotation: Any) -> str:
         return f"{unknown['value']} is not one of: {', '.join(allowed)}"
     if length := _LENGTH.match(message):
         bound = "at least" if length["op"] == ">=" else "at most"
-        unit = "character" if length["n"] == "1" else "characters"
-        return f"expected a string of {bound} {length['n']} {unit}"
-    return message
+        unit = _UNITS[length["kind"]] + ("" if length["n"] == "1" else "s")
+        kind = _JSON_TYPES[length["kind"]]
+        return f"expected {kind} of {bound} {length['n']} {unit}"
+    if pattern := _PATTERN.match(message):
+        return f"expected {_PATTERNS.get(pattern['pattern'], 'a string matching ' + pattern['pattern'])}"
+    return _DATETIME.get(message, message)
 
 
 def _allowed_values(annotation: Any) -> list[str]:

@@ -14,6 +14,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 
+from leadbase.server.body import in_words
 from leadbase.server.envelope import (
     PROBLEM_JSON,
     error_envelope,
@@ -90,7 +91,10 @@ def _validation_error(exc: ValidationException) -> LeadbaseError:
     details: dict[str, str] = {}
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            details[str(item.get("key") or "request")] = str(item.get("message", "invalid"))
+            # The same words as a body's fields get (msgspec validates both).
+            details[str(item.get("key") or "request")] = in_words(
+                str(item.get("message", "invalid"))
+            )
     if not details:
         details["request"] = exc.detail
     first = next(iter(details))

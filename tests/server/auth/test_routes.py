@@ -33,6 +33,8 @@ KEY_FIELDS = {
     "last_used_at",
 }
 
+DATETIME_WORDS = "expected a date-time with its time zone, like 2026-01-31T00:00:00Z (RFC 3339)"
+
 
 def _create(client: TestClient[Litestar], headers: dict[str, str], **body: Any) -> dict[str, Any]:
     response = client.post("/v1/api-keys", json={"name": "ci", **body}, headers=headers)
@@ -171,11 +173,11 @@ def test_an_unknown_scope_is_an_invalid_parameter(
         ({"name": "ci", "owner": "me"}, {"owner": "unknown field"}),
         (
             {"name": "ci", "expires_at": "tomorrow"},
-            {"expires_at": "Invalid RFC3339 encoded datetime"},
+            {"expires_at": DATETIME_WORDS},
         ),
         (
             {"name": "ci", "expires_at": "2999-01-01T00:00:00"},
-            {"expires_at": "Expected `datetime` with a timezone component"},
+            {"expires_at": DATETIME_WORDS},
         ),
         (
             {"name": "ci", "expires_at": "9999-12-31T23:59:59-05:00"},

@@ -370,7 +370,7 @@ def test_a_usage_date_that_is_not_a_date_is_400(
         400,
         "invalid_parameter",
         param=name,
-        details={name: "Invalid RFC3339 encoded date"},
+        details={name: "expected a date like 2026-01-31"},
     )
 
 

@@ -245,7 +245,7 @@ def test_an_invalid_number_is_200_valid_false_and_free(
         (
             {"phone": VALID_PHONE, "default_region": "USA"},
             "default_region",
-            {"default_region": "Expected `str` matching regex '^[A-Za-z]{2}$'"},
+            {"default_region": "expected a two-letter ISO 3166-1 country code, like US or DE"},
         ),
         ({"phone": VALID_PHONE, "extension": "12"}, "extension", {"extension": "unknown field"}),
     ],
