@@ -93,7 +93,10 @@ def create_key(
     name: Annotated[str, typer.Option("--name", help="A label for the key.")] = "cli",
     scope: Annotated[
         list[str] | None,
-        typer.Option("--scope", help="A scope to grant; repeat it (default: every scope)."),
+        typer.Option(
+            "--scope",
+            help="A scope to grant; repeat it (default: every scope but the operator's catalog:write).",
+        ),
     ] = None,
     customer: Annotated[
         str | None,

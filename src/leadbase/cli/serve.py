@@ -110,7 +110,9 @@ def print_demo(setup: DemoSetup, *, base_url: str) -> None:
     )
     facts.add_row("customer", f"{setup.customer_name} ({setup.customer_id})")
     facts.add_row("catalog", catalog_line(setup.catalog_people, setup.synthetic_people))
-    facts.add_row("API key", f"{setup.key_id}, every scope, shown once:")
+    facts.add_row(
+        "API key", f"{setup.key_id}, every customer scope (not catalog:write), shown once:"
+    )
     console.print(facts)
     console.print(setup.secret, soft_wrap=True, markup=False)
     console.print()
