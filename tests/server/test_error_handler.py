@@ -174,7 +174,8 @@ def test_a_body_with_a_content_length_above_the_limit_is_payload_too_large(
         headers={**tenant.headers, "Content-Type": "application/json"},
         content=_padded(1025),
     )
-    assert_error(response, 413, "payload_too_large", param=None, details=None)
+    assert_error(response, 413, "payload_too_large", param=None, details={"max_body_bytes": "1024"})
+    assert "larger than the 1,024 bytes this server accepts" in response.json()["error"]["message"]
 
 
 def test_a_streamed_body_above_the_limit_is_payload_too_large(
@@ -193,7 +194,7 @@ def test_a_streamed_body_above_the_limit_is_payload_too_large(
     )
     assert response.request.headers.get("transfer-encoding") == "chunked"
     assert "content-length" not in response.request.headers
-    assert_error(response, 413, "payload_too_large", param=None, details=None)
+    assert_error(response, 413, "payload_too_large", param=None, details={"max_body_bytes": "1024"})
 
 
 def test_the_default_limit_is_one_mebibyte(client: TestClient[Litestar], tenant: Tenant) -> None:
@@ -278,7 +279,13 @@ def test_an_error_sends_its_own_headers(plain_client: TestClient[Litestar]) -> N
     ("status", "answered", "code", "message"),
     [
         (400, 400, "malformed_json", "The request could not be decoded: framework said no."),
-        (413, 413, "payload_too_large", "The request body is larger than the server accepts."),
+        (
+            413,
+            413,
+            "payload_too_large",
+            "The request body is larger than the 1,048,576 bytes this server accepts; send"
+            " fewer rows a call.",
+        ),
         (
             415,
             415,

@@ -83,6 +83,9 @@ def as_leadbase_error(request: Request[Any, Any, Any], exc: Exception) -> Leadba
     if isinstance(exc, ValidationException):
         return _validation_error(exc)
     if isinstance(exc, HTTPException):
+        if exc.status_code == 413:
+            limit = request.app.request_max_body_size
+            return _too_large(limit if isinstance(limit, int) else None)
         return _by_status(exc)
     return InternalError()
 
@@ -101,9 +104,17 @@ def _validation_error(exc: ValidationException) -> LeadbaseError:
     return InvalidParameter(f"{first}: {details[first]}", param=first, details=details)
 
 
-def _by_status(exc: HTTPException) -> LeadbaseError:
-    if exc.status_code == 413:
+def _too_large(limit: int | None) -> LeadbaseError:
+    if limit is None:
         return PayloadTooLarge()
+    return PayloadTooLarge(
+        f"The request body is larger than the {limit:,} bytes this server accepts; send"
+        " fewer rows a call.",
+        details={"max_body_bytes": str(limit)},
+    )
+
+
+def _by_status(exc: HTTPException) -> LeadbaseError:
     if exc.status_code == 415:
         return UnsupportedMediaType()
     if exc.status_code == 400:
