@@ -450,6 +450,29 @@ def test_an_opening_keeps_its_company_and_may_lose_its_link(
     ]
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])
+def test_a_file_separated_by_semicolons_or_tabs_is_read_as_such(
+    database_url: str, tmp_path: Path, delimiter: str
+) -> None:
+    # Excel's CSV where the decimal mark is a comma (much of Europe), with its BOM.
+    path = tmp_path / "kontakte.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(["First Name", "Last Name", "Email", "Company Name"])
+        writer.writerow(["Jörg", "Weiß", "joerg@acme.de", "Acme, GmbH"])
+        writer.writerow(["Anna", "Schmidt", "anna@acme.de", 'Acme "Süd"; Werk 2'])
+    summary = run_import(database_url, path, read_ahead=True, batch_rows=1)
+    assert (summary.kind, summary.created, summary.failed) == ("people", 2, 0)
+    assert rows(
+        database_url,
+        "SELECT p.full_name, c.name FROM people AS p JOIN companies AS c ON c.id = p.company_id"
+        " ORDER BY p.full_name",
+    ) == [
+        {"full_name": "Anna Schmidt", "name": 'Acme "Süd"; Werk 2'},
+        {"full_name": "Jörg Weiß", "name": "Acme, GmbH"},
+    ]
+
+
 def test_an_import_resumes_only_as_it_began_dropping_fields_or_not(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -17,6 +17,7 @@ import asyncio
 import codecs
 import csv
 import multiprocessing
+import re
 import signal
 import traceback
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -84,7 +85,8 @@ class RowReader:
         self.offset = 0
         # The spreadsheet row of the last record read (the header is row 1).
         self.row = 0
-        self._reader = csv.reader(self._lines())
+        self.delimiter = _delimiter(handle)
+        self._reader = csv.reader(self._lines(), delimiter=self.delimiter)
         csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
 
     def _lines(self) -> Iterator[str]:
@@ -129,6 +131,22 @@ class RowReader:
         if raw is not None:
             self.row += 1
         return raw
+
+
+# A comma first: it wins a tie.
+_DELIMITERS = (",", ";", "\t")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _delimiter(handle: IO[bytes]) -> str:
+    """The separator of the header that starts ``handle``: the comma, or the semicolon
+    (Excel's CSV where the decimal mark is a comma: much of Europe) or the tab that
+    separates more of its names. The handle is left where it was."""
+    start = handle.tell()
+    first = handle.readline()
+    handle.seek(start)
+    header = _QUOTED.sub("", first.decode("utf-8", errors="replace"))
+    return max(_DELIMITERS, key=header.count)
 
 
 def parse_rows(
