@@ -286,6 +286,51 @@ def test_an_operator_corrects_a_title_by_asking_to_overwrite(
     ]
 
 
+def test_a_row_without_a_name_updates_the_person_its_email_or_phone_finds(
+    client: Client, tenant: Tenant
+) -> None:
+    jane = {
+        "row_ref": "a",
+        "full_name": "Jane Doe",
+        "email": "jane@acme.com",
+        "mobile_phone": "+447400123456",
+        "title": "CTO",
+    }
+    created = post(client, tenant, PEOPLE, {"rows": [jane]}).json()["data"]["results"][0]
+    response = post(
+        client,
+        tenant,
+        PEOPLE,
+        {
+            "on_match": "overwrite",
+            "rows": [
+                {"row_ref": "by-email", "email": "JANE@acme.com", "title": "VP Engineering"},
+                {"row_ref": "by-phone", "mobile_phone": "+44 7400 123456", "city": "Leeds"},
+                {"row_ref": "stranger", "email": "nobody@acme.com", "title": "CEO"},
+                {"row_ref": "bad", "email": "not-an-email", "title": "CEO"},
+            ],
+        },
+    )
+    assert response.status_code == 200, response.text
+    results = response.json()["data"]["results"]
+    assert [(r["status"], r["id"], r["matched_by"]) for r in results[:2]] == [
+        ("merged", created["id"], "email"),
+        ("merged", created["id"], "phone"),
+    ]
+    assert results[2]["status"] == "invalid"
+    assert results[2]["errors"] == {
+        "first_name": "a person needs a name (first and last name, or a full name); no person"
+        " in the catalog has this row's email, LinkedIn URL or phone to update"
+    }
+    assert results[3]["errors"] == {
+        "first_name": "a person needs a name (first and last name, or a full name)",
+        "email": "not a valid email address",
+    }
+    assert rows(tenant.database_url, "SELECT full_name, title, city FROM people") == [
+        {"full_name": "Jane Doe", "title": "VP Engineering", "city": "Leeds"}
+    ]
+
+
 def test_an_unknown_on_match_names_the_choices(client: Client, tenant: Tenant) -> None:
     assert_error(
         post(client, tenant, COMPANIES, {"rows": [{"row_ref": "a"}], "on_match": "replace"}),

@@ -65,7 +65,8 @@ async def upsert_people(
     their company); suppressed people are skipped, invalid rows reported with their errors.
 
     A merge fills the person's empty fields; ``"on_match": "overwrite"`` replaces them
-    with the row's values (a new title, company, location or name)."""
+    with the row's values (a new title, company, location or name). A row may leave the
+    name out when its email, LinkedIn URL or phone finds the person it updates."""
     return await _upsert(request, principal, "people")
 
 

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import msgspec
 
@@ -125,8 +126,7 @@ def parse_person(values: Mapping[str, str]) -> PersonRecord | Errors:
         full=values.get("full_name"), first=values.get("first_name"), last=values.get("last_name")
     )
     if name is None:
-        field = "full_name" if "full_name" in values else "first_name"
-        errors[field] = "a person needs a name (first and last name, or a full name)"
+        errors[name_field(values)] = NAME_NEEDED
     city, region, country = _location(values, errors)
     emails = _emails(values, errors)
     phones = _phones(values, country, errors)
@@ -154,6 +154,34 @@ def parse_person(values: Mapping[str, str]) -> PersonRecord | Errors:
         city=city,
         region=region,
         country=country,
+    )
+
+
+NAME_NEEDED = "a person needs a name (first and last name, or a full name)"
+
+
+def name_field(values: Mapping[str, str]) -> str:
+    """The field a row's missing name is reported under."""
+    return "full_name" if "full_name" in values else "first_name"
+
+
+class PersonKeys(NamedTuple):
+    """What a row finds a person by exactly: emails, LinkedIn slug, phones (normalized)."""
+
+    emails: list[str]
+    linkedin_slug: str | None
+    phones: list[str]
+
+
+def person_keys(values: Mapping[str, str]) -> PersonKeys:
+    """The exact keys of a person row (its invalid ones left out): what a row without a
+    name finds the catalog person it updates by."""
+    ignored: Errors = {}
+    _, _, country = _location(values, ignored)
+    return PersonKeys(
+        emails=[address for address, _, _ in _emails(values, ignored)],
+        linkedin_slug=_linkedin(values, "linkedin_url", "person", ignored),
+        phones=[e164 for e164, _ in _phones(values, country, ignored)],
     )
 
 

@@ -6,7 +6,7 @@ Other domains (enrichment, search, jobs) go through this module only.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadbase.server import bulk_rows
-from leadbase.server.catalog import records
+from leadbase.server.catalog import match, records
 from leadbase.server.catalog.columns import Kind
 from leadbase.server.catalog.match import AmongQuery, among
 from leadbase.server.catalog.merge import OnMatch
@@ -307,6 +307,10 @@ class CheckedRow:
     row_ref: str
     record: records.Record | None
     errors: dict[str, str] | None = None
+    # A person row whose only fault is that it has no name, but an email, LinkedIn URL or
+    # phone: an update of the catalog person one of them finds, who lends it their name
+    # (``named_from_catalog``). Its values, to parse again once named.
+    nameless: dict[str, str] | None = None
 
 
 def check_rows(kind: Kind, rows: Sequence[Any]) -> list[CheckedRow]:
@@ -326,9 +330,80 @@ def _check_row(kind: Kind, ref: str, row: dict[str, Any]) -> CheckedRow:
         if name != "row_ref" and value is not None and (text := str(value).strip()):
             values[name] = text
     parsed = records.PARSERS[kind](values)
-    if isinstance(parsed, dict):
-        return CheckedRow(row_ref=ref, record=None, errors=parsed)
-    return CheckedRow(row_ref=ref, record=parsed)
+    if not isinstance(parsed, dict):
+        return CheckedRow(row_ref=ref, record=parsed)
+    nameless = kind == "people" and parsed == {records.name_field(values): records.NAME_NEEDED}
+    if nameless and any(records.person_keys(values)):
+        return CheckedRow(row_ref=ref, record=None, errors=parsed, nameless=values)
+    return CheckedRow(row_ref=ref, record=None, errors=parsed)
+
+
+async def named_from_catalog(session: AsyncSession, rows: Sequence[CheckedRow]) -> list[CheckedRow]:
+    """``rows`` with each nameless person row given the name of the catalog person its
+    email, LinkedIn URL or phone finds (so a row may correct one field of a person it
+    names by a key); still invalid when none does, as a new person needs a name."""
+    pending = [(index, row) for index, row in enumerate(rows) if row.nameless is not None]
+    if not pending:
+        return list(rows)
+    keys = [records.person_keys(row.nameless or {}) for _, row in pending]
+    owners = await match.key_owners(
+        session,
+        emails={address for found in keys for address in found.emails},
+        slugs={found.linkedin_slug for found in keys if found.linkedin_slug},
+        phones={e164 for found in keys for e164 in found.phones},
+    )
+    owner_ids = [_owner(found, owners) for found in keys]
+    names = await _names_of(session, {person_id for person_id in owner_ids if person_id})
+    named = list(rows)
+    for (index, row), person_id in zip(pending, owner_ids, strict=True):
+        values = row.nameless or {}
+        name = names.get(person_id) if person_id else None
+        if name is None:
+            field = records.name_field(values)
+            errors = {
+                field: f"{records.NAME_NEEDED}; no person in the catalog has this row's email,"
+                " LinkedIn URL or phone to update"
+            }
+            named[index] = CheckedRow(row_ref=row.row_ref, record=None, errors=errors)
+            continue
+        parsed = records.parse_person({**values, **name})
+        if isinstance(parsed, dict):
+            named[index] = CheckedRow(row_ref=row.row_ref, record=None, errors=parsed)
+        else:
+            named[index] = CheckedRow(row_ref=row.row_ref, record=parsed)
+    return named
+
+
+def _owner(keys: records.PersonKeys, owners: match.KeyOwners) -> str | None:
+    """The catalog person the first of ``keys`` that finds one finds (a shared phone
+    finds nobody)."""
+    for address in keys.emails:
+        if address in owners.emails:
+            return owners.emails[address]
+    if keys.linkedin_slug and keys.linkedin_slug in owners.slugs:
+        return owners.slugs[keys.linkedin_slug]
+    for e164 in keys.phones:
+        holders = owners.phones.get(e164, {})
+        if len(holders) == 1:
+            return next(iter(holders))
+    return None
+
+
+async def _names_of(
+    session: AsyncSession, person_ids: Collection[str]
+) -> dict[str, dict[str, str]]:
+    """Each person's name as row values: full_name, and first_name and last_name if known."""
+    found: dict[str, dict[str, str]] = {}
+    for chunk in chunks(person_ids):
+        rows = await session.execute(
+            sa.select(
+                PEOPLE.c.id, PEOPLE.c.first_name, PEOPLE.c.last_name, PEOPLE.c.full_name
+            ).where(among(session, PEOPLE.c.id, chunk))
+        )
+        for person_id, first, last, full in rows:
+            parts = {"first_name": first, "last_name": last, "full_name": full}
+            found[person_id] = {name: value for name, value in parts.items() if value}
+    return found
 
 
 async def upsert_rows(
@@ -340,6 +415,7 @@ async def upsert_rows(
     on_match: OnMatch = "fill",
 ) -> UpsertResult:
     """Write the valid rows in the caller's transaction; one result per row, in order."""
+    rows = await named_from_catalog(session, rows)
     valid = [row.record for row in rows if row.record is not None]
     upsert = UPSERTS[kind]
     outcomes = iter(await upsert(session, valid, source=source, on_match=on_match) if valid else [])
