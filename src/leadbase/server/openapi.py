@@ -77,7 +77,8 @@ def openapi_config(version: str) -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Leadbase API",
         version=version,
-        description="B2B lead-data API: people, companies, openings, emails and phones.",
+        description="B2B lead-data API: people, companies and job openings (lookups,"
+        " enrichment, search), phone validation, API keys and the credit ledger.",
         render_plugins=[SwaggerRenderPlugin(path="/")],
         openapi_router=Router(
             "/docs", route_handlers=[], include_in_schema=False, after_request=_no_html_not_found
