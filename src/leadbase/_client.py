@@ -119,6 +119,7 @@ class Leadbase(_BaseClient[httpx.Client, Callable[[float], None]]):
         self.preview = resources.Preview(self)
         self.openings = resources.Openings(self)
         self.phones = resources.Phones(self)
+        self.catalog = resources.Catalog(self)
         self.errors = resources.Errors(self)
 
     def _request(self, spec: APIRequest[T]) -> T:
@@ -192,6 +193,7 @@ class AsyncLeadbase(_BaseClient[httpx.AsyncClient, Callable[[float], Awaitable[N
         self.preview = resources.AsyncPreview(self)
         self.openings = resources.AsyncOpenings(self)
         self.phones = resources.AsyncPhones(self)
+        self.catalog = resources.AsyncCatalog(self)
         self.errors = resources.AsyncErrors(self)
 
     async def _request(self, spec: APIRequest[T]) -> T:

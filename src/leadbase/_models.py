@@ -317,6 +317,41 @@ class BulkResult(Generic[R]):
     request_ids: tuple[str, ...]
 
 
+# Catalog upserts ------------------------------------------------------------------------
+
+# created, merged, suppressed (an opted-out person, skipped), invalid (see errors).
+UpsertStatus = Literal["created", "merged", "suppressed", "invalid"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpsertRowResult(Model):
+    row_ref: str
+    status: UpsertStatus
+    # The catalog record the row created or was merged into (None when suppressed/invalid).
+    id: str | None = None
+    # What the merge matched on: record_id, email, linkedin, phone, name_company (people);
+    # domain, linkedin, name (companies); linkedin_job, url, title (openings).
+    matched_by: str | None = None
+    errors: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpsertSummary(Model):
+    total: int
+    created: int
+    merged: int
+    suppressed: int
+    invalid: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpsertResult(Model):
+    """What a catalog upsert did: a summary and each row's result, in the order sent."""
+
+    summary: UpsertSummary
+    results: tuple[UpsertRowResult, ...]
+
+
 # Search ---------------------------------------------------------------------------------
 
 

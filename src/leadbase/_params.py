@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TypedDict
+from typing import Required, TypedDict
 
 
 class PersonIdentifiers(TypedDict, total=False):
@@ -103,3 +103,74 @@ class OpeningFilters(TypedDict, total=False):
     seniorities: Sequence[str]
     departments: Sequence[str]
     keywords: str
+
+
+# Catalog upserts (operators: the catalog:write scope) --------------------------------------
+
+
+class CatalogPersonRow(TypedDict, total=False):
+    """A person to create, or merge into the catalog person it matches. ``row_ref``
+    (unique in the call) is required. A row may leave the name out when its email,
+    LinkedIn URL or phone finds the person it updates."""
+
+    row_ref: Required[str]
+    # The record's id in its source system: provenance, and a re-sent record stays one.
+    record_id: str
+    first_name: str
+    last_name: str
+    full_name: str
+    email: str
+    personal_email: str
+    # valid, invalid, risky or unknown (the default).
+    email_status: str
+    phone: str
+    mobile_phone: str
+    work_phone: str
+    title: str
+    linkedin_url: str
+    company_name: str
+    company_domain: str
+    company_linkedin_url: str
+    city: str
+    region: str
+    country: str
+    # "City, Region, Country" in one string, when the parts aren't given.
+    location: str
+
+
+class CatalogCompanyRow(TypedDict, total=False):
+    """A company to create or merge (by domain, LinkedIn page, then name)."""
+
+    row_ref: Required[str]
+    record_id: str
+    name: str
+    domain: str
+    website: str
+    linkedin_url: str
+    industry: str
+    # A count ("120") or a range ("51-200").
+    headcount: str
+    city: str
+    region: str
+    country: str
+    location: str
+    founded: str | int
+    description: str
+
+
+class CatalogOpeningRow(TypedDict, total=False):
+    """A job opening to create or merge (by LinkedIn job, URL, or company, title and date)."""
+
+    row_ref: Required[str]
+    record_id: str
+    title: str
+    company_domain: str
+    company_name: str
+    company_linkedin_url: str
+    url: str
+    location: str
+    city: str
+    region: str
+    country: str
+    # ISO 8601 date or date-time.
+    posted_at: str

@@ -2,6 +2,7 @@
 
 from leadbase.resources.account import Account, AsyncAccount
 from leadbase.resources.api_keys import ApiKeys, AsyncApiKeys
+from leadbase.resources.catalog import AsyncCatalog, Catalog
 from leadbase.resources.companies import AsyncCompanies, Companies
 from leadbase.resources.errors import AsyncErrors, Errors
 from leadbase.resources.openings import AsyncOpenings, Openings
@@ -15,6 +16,7 @@ __all__ = [
     "ApiKeys",
     "AsyncAccount",
     "AsyncApiKeys",
+    "AsyncCatalog",
     "AsyncCompanies",
     "AsyncErrors",
     "AsyncOpenings",
@@ -22,6 +24,7 @@ __all__ = [
     "AsyncPhones",
     "AsyncPreview",
     "AsyncSearch",
+    "Catalog",
     "Companies",
     "Errors",
     "Openings",
