@@ -312,6 +312,19 @@ def test_a_nickname_at_the_company_finds_the_person_a_shade_less_surely(
         assert response.json()["data"]["match"]["confidence"] == NAME_AT_DOMAIN, name
 
 
+def test_a_name_at_a_company_named_by_its_brand_finds_the_person_less_surely(
+    api: TestClient[Litestar], seeded: Catalog, acme: Tenant
+) -> None:
+    response = post(api, acme, PEOPLE, {"full_name": "Jane Doe", "company_name": "Acme"})
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    assert data["person"]["id"] == seeded.people["jane"]
+    assert data["match"] == {
+        "confidence": round(0.99 * COMPANY_CONFIDENCE["company_brand"], 4),
+        "matched_on": ["name", "company_name"],
+    }
+
+
 def test_a_match_costs_one_credit(api: TestClient[Litestar], seeded: Catalog, acme: Tenant) -> None:
     response = post(api, acme, PEOPLE, {"email": "jane.doe@acme.com"})
     assert response.status_code == 200, response.text
@@ -495,8 +508,10 @@ def test_without_credits_nothing_is_looked_up(
         ({"company_link": "https://uk.linkedin.com/company/acme-holdings/"}, 0.99, ["linkedin"]),
         ({"company_link": "acme.com"}, 0.99, ["domain"]),
         ({"company_name": "Acme Holdings Ltd."}, 0.9, ["company_name"]),
+        # A brand: the one company whose name starts with it.
+        ({"company_name": "ACME"}, 0.8, ["company_name"]),
     ],
-    ids=["domain", "linkedin-link", "website-link", "name"],
+    ids=["domain", "linkedin-link", "website-link", "name", "brand"],
 )
 def test_any_one_company_identifier_finds_the_company(
     api: TestClient[Litestar],
@@ -529,8 +544,14 @@ def test_a_company_id_from_an_earlier_answer_matches_exactly(
 
 @pytest.mark.parametrize(
     "body",
-    [{"company_id": "com_unknown"}, {"domain": "nowhere-at-all.com"}, {"company_name": "Initech"}],
-    ids=["unknown-id", "unknown-domain", "ambiguous-name"],
+    [
+        {"company_id": "com_unknown"},
+        {"domain": "nowhere-at-all.com"},
+        {"company_name": "Initech"},
+        {"company_name": "Acme Hold"},  # a brand is whole words
+        {"company_name": "Glob"},
+    ],
+    ids=["unknown-id", "unknown-domain", "ambiguous-name", "part-of-a-word", "prefix"],
 )
 def test_no_company_match_is_404_and_free(
     api: TestClient[Litestar], seeded: Catalog, acme: Tenant, body: dict[str, str]

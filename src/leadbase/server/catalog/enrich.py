@@ -612,6 +612,7 @@ async def _match_companies(
         slugs={query.linkedin_slug for query in queries if query.linkedin_slug},
         name_keys={query.name_key for query in queries if query.name_key},
     )
+    await match.add_brands(session, owners, {query.name_key for query in queries if query.name_key})
     chosen = [match.company_for(query, owners) for query in queries]
     companies = await catalog.load_companies(
         session, company_ids={company_id for company_id in chosen if company_id is not None}
@@ -622,7 +623,8 @@ async def _match_companies(
         if company is None:
             found.append(None)
             continue
-        matched_on, confidence = _COMPANY_MATCHES[key.by]
+        by_brand = key.by == "name" and key.value not in owners.by_name
+        matched_on, confidence = _COMPANY_MATCHES["brand" if by_brand else key.by]
         found.append((company, Match(confidence=confidence, matched_on=[matched_on])))
     return found
 
@@ -634,6 +636,9 @@ _COMPANY_MATCHES: dict[str, tuple[str, float]] = {
     "domain": ("domain", 0.99),
     "linkedin": ("linkedin", 0.99),
     "name": ("company_name", 0.9),
+    # The one company whose name starts with the one given ("Bearlyable" for "Bearlyable
+    # Contractors"): a brand, not the whole name.
+    "brand": ("company_name", 0.8),
 }
 
 

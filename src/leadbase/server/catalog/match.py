@@ -49,8 +49,9 @@ _PREFILTER_KEEP = 8
 
 # How sure an exact key is on its own; several agreeing keys combine.
 EXACT_CONFIDENCE = {"email": 0.99, "linkedin": 0.99, "phone": 0.9}
-# A name match within a company found by its domain is surer than by its name.
-COMPANY_CONFIDENCE = {"company_domain": 0.95, "company_name": 0.9}
+# A name match within a company found by its domain is surer than by its name, and by its
+# whole name surer than by its brand ("Bearlyable" for "Bearlyable Contractors").
+COMPANY_CONFIDENCE = {"company_domain": 0.95, "company_name": 0.9, "company_brand": 0.8}
 
 # Most values per IN list, under SQLite's and psycopg's parameter limits.
 _CHUNK = 5000
@@ -304,6 +305,9 @@ class CompanyKeys:
     by_name: dict[str, list[str]] = field(default_factory=dict)
     name_of: dict[str, str] = field(default_factory=dict)
     domain_of: dict[str, str | None] = field(default_factory=dict)
+    # Enrichment only (add_brands): a cleaned name no company has -> the one company whose
+    # cleaned name starts with it as whole words.
+    by_brand: dict[str, str] = field(default_factory=dict)
 
     def add(self, company_id: str, *, domain: str | None, slug: str | None, name_key: str) -> None:
         if company_id in self.domain_of:
@@ -383,12 +387,32 @@ async def all_company_keys(session: AsyncSession) -> CompanyKeys:
     return found
 
 
+async def add_brands(session: AsyncSession, keys: CompanyKeys, name_keys: Iterable[str]) -> None:
+    """Look up the cleaned names no company has as brands: a customer writes "Bearlyable"
+    for "Bearlyable Contractors Pty. Ltd." (cleaned "bearlyable contractors"). A brand
+    finds the one company whose cleaned name starts with it and a space; none when two
+    do. Enrichment only: an import never merges a company into a longer name."""
+    for name_key in set(name_keys) - keys.by_name.keys():
+        # Cleaned names are lower-case ASCII letters, digits and single spaces: " " and
+        # "!" bound every name that starts with the brand as a word, in an index range.
+        rows = await session.execute(
+            sa.select(COMPANIES.c.id, COMPANIES.c.name_key)
+            .where(COMPANIES.c.name_key > name_key + " ", COMPANIES.c.name_key < name_key + "!")
+            .limit(2)
+        )
+        found = [company_id for company_id, key in rows if key.startswith(name_key + " ")]
+        if len(found) == 1:
+            keys.by_brand[name_key] = found[0]
+
+
 def company_block(query: PersonQuery, companies: CompanyKeys) -> tuple[list[str], str | None]:
     """The companies a name is compared within, and which company key found them."""
     if query.company_domain and query.company_domain in companies.by_domain:
         return [companies.by_domain[query.company_domain]], "company_domain"
     if query.company_name_key and query.company_name_key in companies.by_name:
         return companies.by_name[query.company_name_key], "company_name"
+    if query.company_name_key and query.company_name_key in companies.by_brand:
+        return [companies.by_brand[query.company_name_key]], "company_brand"
     return [], None
 
 
@@ -399,6 +423,15 @@ async def _fuzzy_matches(
         session,
         domains={query.company_domain for query in queries if query.company_domain},
         name_keys={query.company_name_key for query in queries if query.company_name_key},
+    )
+    await add_brands(
+        session,
+        companies,
+        {
+            query.company_name_key
+            for query in queries
+            if query.company_name_key and query.company_domain not in companies.by_domain
+        },
     )
     blocks = [company_block(query, companies) for query in queries]
     wanted = {company_id for block, _ in blocks for company_id in block}
@@ -425,7 +458,8 @@ async def _fuzzy_matches(
             MatchResult(
                 person_id=person_id,
                 confidence=round(min(score, 0.99) * COMPANY_CONFIDENCE[found_by], 4),
-                matched_on=["name", found_by],
+                # A brand is the company_name the query gave.
+                matched_on=["name", "company_name" if found_by == "company_brand" else found_by],
             )
         )
     return results
@@ -900,6 +934,7 @@ def company_for(query: CompanyQuery, keys: CompanyKeys) -> str | None:
         named = keys.by_name.get(query.name_key, [])
         if len(named) == 1:
             return named[0]
+        return keys.by_brand.get(query.name_key)
     return None
 
 
