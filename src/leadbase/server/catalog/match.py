@@ -400,9 +400,12 @@ async def add_brands(session: AsyncSession, keys: CompanyKeys, name_keys: Iterab
             .where(COMPANIES.c.name_key > name_key + " ", COMPANIES.c.name_key < name_key + "!")
             .limit(2)
         )
-        found = [company_id for company_id, key in rows if key.startswith(name_key + " ")]
-        if len(found) == 1:
-            keys.by_brand[name_key] = found[0]
+        # Under a collation that does not sort by code point (SQLite's BINARY and
+        # PostgreSQL's C and C.UTF-8 do) the range may hold other names, or miss some:
+        # only a range of exactly one name that starts with the brand answers.
+        found = rows.all()
+        if len(found) == 1 and found[0].name_key.startswith(name_key + " "):
+            keys.by_brand[name_key] = found[0].id
 
 
 def company_block(query: PersonQuery, companies: CompanyKeys) -> tuple[list[str], str | None]:
