@@ -630,15 +630,15 @@ async def _match_companies(
 
 
 # What a company key says in matched_on, and how sure it is: ids, domains and LinkedIn
-# pages are unique keys; a cleaned name matches only when one company has it.
+# pages are unique keys; a cleaned name matches only when one company has it, a brand
+# (the one company whose name starts with it) less surely: as sure as a person found at
+# a company by that name is (match.COMPANY_CONFIDENCE).
 _COMPANY_MATCHES: dict[str, tuple[str, float]] = {
     "company_id": ("company_id", 1.0),
     "domain": ("domain", 0.99),
     "linkedin": ("linkedin", 0.99),
-    "name": ("company_name", 0.9),
-    # The one company whose name starts with the one given ("Bearlyable" for "Bearlyable
-    # Contractors"): a brand, not the whole name.
-    "brand": ("company_name", 0.8),
+    "name": ("company_name", match.COMPANY_CONFIDENCE["company_name"]),
+    "brand": ("company_name", match.COMPANY_CONFIDENCE["company_brand"]),
 }
 
 

@@ -383,9 +383,8 @@ def _owner(keys: records.PersonKeys, owners: match.KeyOwners) -> str | None:
     if keys.linkedin_slug and keys.linkedin_slug in owners.slugs:
         return owners.slugs[keys.linkedin_slug]
     for e164 in keys.phones:
-        holders = owners.phones.get(e164, {})
-        if len(holders) == 1:
-            return next(iter(holders))
+        if holder := match.phone_holder(owners.phones.get(e164, {}), None):
+            return holder
     return None
 
 

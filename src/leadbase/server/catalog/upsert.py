@@ -5,7 +5,8 @@ of statements per batch, whatever its size: ``IN`` lookups for every key of the 
 then one ``executemany`` per table. A record that matches a catalog entry, or an earlier
 record of the same batch, is merged into it (``merge``: its empty fields filled, or its
 fields overwritten), new emails and phones added, and for people the source record is
-kept in ``person_sources`` with how it matched. People carrying a suppressed key are skipped. Nothing here commits.
+kept in ``person_sources`` with how it matched. People carrying a suppressed key are
+skipped. Nothing here commits.
 
 An import into an empty table (``bulk``) passes a :class:`Carried`: what its batches
 created is then remembered from batch to batch and matched in memory, in place of the
