@@ -6,21 +6,29 @@ from __future__ import annotations
 
 import inspect
 import re
+from pathlib import Path
 from typing import Any
 
 import msgspec
 from litestar import Litestar, Response, Router
 from litestar._openapi.plugin import OpenAPIPlugin
+from litestar.datastructures import CacheControlHeader
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.routes import HTTPRoute
+from litestar.static_files import create_static_files_router
 
 from leadbase.server.envelope import PROBLEM_JSON, ErrorEnvelope, ProblemDetails
 from leadbase.server.errors import NotFound, catalog
 from leadbase.server.idempotency.service import MAX_KEY_LENGTH
 from leadbase.server.pipeline import OPERATION_KEY, Operation
 
+# Swagger UI's files, shipped (docs_assets/README.md): /docs works on a network that
+# cannot reach a CDN, as a self-hosted server's often cannot.
+_DOCS_ASSETS = Path(__file__).with_name("docs_assets")
+_DOCS_ASSETS_PATH = "/docs/assets"
+_DOCS_ASSETS_MAX_AGE_SECONDS = 86_400
 _REF = "#/components/schemas/{name}"
 _HEADER_REF = "#/components/headers/{name}"
 _STATUS_TEXT = {
@@ -79,10 +87,33 @@ def openapi_config(version: str) -> OpenAPIConfig:
         version=version,
         description="B2B lead-data API: people, companies and job openings (lookups,"
         " enrichment, search), phone validation, API keys and the credit ledger.",
-        render_plugins=[SwaggerRenderPlugin(path="/")],
+        render_plugins=[_swagger_ui()],
         openapi_router=Router(
-            "/docs", route_handlers=[], include_in_schema=False, after_request=_no_html_not_found
+            "/docs",
+            route_handlers=[_docs_assets()],
+            include_in_schema=False,
+            after_request=_no_html_not_found,
         ),
+    )
+
+
+def _swagger_ui() -> SwaggerRenderPlugin:
+    """Swagger UI at /docs, from the server's own files, not a CDN."""
+    return SwaggerRenderPlugin(
+        path="/",
+        js_url=f"{_DOCS_ASSETS_PATH}/swagger-ui-bundle.js",
+        css_url=f"{_DOCS_ASSETS_PATH}/swagger-ui.css",
+        standalone_preset_js_url=f"{_DOCS_ASSETS_PATH}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{_DOCS_ASSETS_PATH}/favicon-32x32.png'>",
+    )
+
+
+def _docs_assets() -> Router:
+    return create_static_files_router(
+        path="/assets",
+        directories=[_DOCS_ASSETS],
+        cache_control=CacheControlHeader(max_age=_DOCS_ASSETS_MAX_AGE_SECONDS, public=True),
+        include_in_schema=False,
     )
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -277,3 +278,27 @@ def test_docs_serve_the_same_document_as_html(plain_client: TestClient[Litestar]
     # The completed document (error envelopes, bodies) is the one the UI renders.
     assert "ErrorEnvelope" in response.text
     assert "CreateApiKey" in response.text
+
+
+def test_docs_load_swagger_ui_from_the_server_not_a_cdn(
+    plain_client: TestClient[Litestar],
+) -> None:
+    page = plain_client.get("/docs").text
+    # Every script, style sheet and icon the page loads is the server's own.
+    loaded = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page)
+    assert len(loaded) == 4
+    for url in loaded:
+        assert url.startswith("/docs/assets/"), url
+        asset = plain_client.get(url)
+        assert asset.status_code == 200, url
+        assert asset.content
+        assert "public" in asset.headers["cache-control"]
+    script = plain_client.get("/docs/assets/swagger-ui-bundle.js")
+    assert "javascript" in script.headers["content-type"]
+    assert b"SwaggerUIBundle" in script.content
+
+
+def test_an_unknown_docs_asset_is_not_found_as_json(plain_client: TestClient[Litestar]) -> None:
+    response = plain_client.get("/docs/assets/nothing.js")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
