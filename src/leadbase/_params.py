@@ -78,7 +78,8 @@ class PeopleFilters(TypedDict, total=False):
     has_phone: bool
     # Every word, as a word prefix, in the name, the title or the company's name.
     keywords: str
-    updated_since: dt.datetime
+    # A date counts from its first instant in UTC; a datetime needs its offset.
+    updated_since: dt.datetime | dt.date
 
 
 class CompanyFilters(TypedDict, total=False):
@@ -99,7 +100,7 @@ class OpeningFilters(TypedDict, total=False):
     company_domains: Sequence[str]
     locations: Sequence[LocationFilter]
     exclude_locations: Sequence[LocationFilter]
-    posted_since: dt.datetime
+    posted_since: dt.datetime | dt.date
     seniorities: Sequence[str]
     departments: Sequence[str]
     keywords: str

@@ -217,11 +217,13 @@ def _breaks_unstated_rule(case: Any) -> bool:
         # Searches: a body cursor is opaque; realtime refuses catalog-only filters (and a
         # count); text filters need a letter or digit, domain filters a registrable domain,
         # a location object one of its parts, founded_from <= founded_to. msgspec decodes
-        # integers strictly: 5.0, a JSON Schema integer, is refused.
+        # integers strictly: 5.0, a JSON Schema integer, is refused. A "since" is a date
+        # or a date-time with its offset, which one string schema cannot say.
         given = body.get("filters")
         filters: dict[str, Any] = given if isinstance(given, dict) else {}
         checked = {"keywords", "job_titles", "exclude_job_titles", "names", "titles"}
         checked |= {"domains", "company_domains", "locations", "exclude_locations"}
+        checked |= {"updated_since", "posted_since"}
         years = (filters.get("founded_from"), filters.get("founded_to"))
         return (
             body.get("cursor") is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
 import pytest
 
@@ -51,6 +53,14 @@ def test_people_filters(api: Leadbase, catalog: Catalog) -> None:
     with pytest.raises(BadRequestError) as raised:
         api.search.people(limit=2501)
     assert raised.value.code == "limit_out_of_range"
+
+
+def test_people_updated_since_a_date_or_a_datetime(api: Leadbase, catalog: Catalog) -> None:
+    today = dt.datetime.now(dt.UTC)
+    for since in (today.date() - dt.timedelta(days=1), today - dt.timedelta(hours=1)):
+        assert api.search.count_people(filters={"updated_since": since}).count == 3
+    tomorrow = today.date() + dt.timedelta(days=1)
+    assert api.search.count_people(filters={"updated_since": tomorrow}).count == 0
 
 
 def test_companies_search_and_count(api: Leadbase, catalog: Catalog) -> None:

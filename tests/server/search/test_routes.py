@@ -395,6 +395,25 @@ def test_realtime_has_no_live_source_yet_and_charges_nothing(
             {"filters.updated_since": "out of range once converted to UTC"},
             id="since_past_the_calendar",
         ),
+        pytest.param(
+            {"filters": {"updated_since": "2026-11-01T09:30:00"}},
+            {
+                "filters.updated_since": "a date-time needs its offset (Z or +01:00);"
+                " or send a date (2026-11-01)"
+            },
+            id="since_without_an_offset",
+        ),
+        *(
+            pytest.param(
+                {"filters": {"updated_since": since}},
+                {
+                    "filters.updated_since": "expected a date (2026-11-01) or a date-time"
+                    " with its offset (2026-11-01T09:30:00Z)"
+                },
+                id=f"since_{since}",
+            )
+            for since in ("yesterday", "2026-13-01", "2026-11-01 09:30Z", "")
+        ),
     ],
 )
 def test_invalid_filters_are_named_and_free(

@@ -134,6 +134,12 @@ PEOPLE_CASES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "has_phone": ({"has_phone": True}, [JOSE, BOB]),
     "has_phone_false": ({"has_phone": False}, [ANA, CHLOE, WEI, PRIYA, HANS, SAM]),
     "updated_since": ({"updated_since": TEN_DAYS_AGO}, [JOSE, CHLOE, WEI, PRIYA, HANS, SAM]),
+    # José was updated at noon on 2026-10-30 (UTC): a date counts from its first instant.
+    "updated_since_a_date": ({"updated_since": "2026-10-30"}, [JOSE, CHLOE, WEI, PRIYA, HANS, SAM]),
+    "updated_since_the_next_date": (
+        {"updated_since": "2026-10-31"},
+        [CHLOE, WEI, PRIYA, HANS, SAM],
+    ),
     "three_filters_and_a_keyword": (
         {
             "keywords": "engineer",
@@ -177,6 +183,7 @@ OPENING_CASES: dict[str, tuple[dict[str, Any], list[str]]] = {
         {"posted_since": TEN_DAYS_AGO},
         [OP_ROBOTICS, OP_DATA],
     ),
+    "posted_since_a_date": ({"posted_since": "2026-10-31"}, [OP_DATA]),
     "seniorities": ({"seniorities": ["manager"]}, [OP_DATA]),
     "departments": ({"departments": ["sales", "engineering"]}, [OP_ROBOTICS, OP_SALES]),
 }

@@ -79,13 +79,52 @@ Keywords = Annotated[
 CountryCode = Annotated[
     str, msgspec.Meta(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code.")
 ]
-Since = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+# A string, not a datetime: msgspec decodes a field as a date or a datetime, not either,
+# and "posted since November 1st" is a date. :func:`moment` reads it.
+Since = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=40,
+        description="An RFC 3339 date-time with its offset (2026-11-01T09:30:00Z), or a"
+        " date (2026-11-01), meaning from the start of that day, UTC.",
+        examples=["2026-11-01", "2026-11-01T09:30:00+01:00"],
+    ),
+]
+_SINCE_PROBLEM = (
+    "expected a date (2026-11-01) or a date-time with its offset (2026-11-01T09:30:00Z)"
+)
 Year = Annotated[int, msgspec.Meta(ge=1000, le=9999)]
 
 
-def _check_since(name: str, since: dt.datetime | None) -> None:
-    if since is not None and not fits_utc(since):
-        raise FieldRule(name, "out of range once converted to UTC")
+def moment(since: str) -> dt.datetime:
+    """The aware moment a ``Since`` names: a date is its first instant in UTC.
+
+    Raises ValueError with what is wrong, for a ``FieldRule``.
+    """
+    if len(since) == len("2026-11-01"):
+        try:
+            day = msgspec.convert(since, dt.date)
+        except msgspec.ValidationError:
+            raise ValueError(_SINCE_PROBLEM) from None
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    try:
+        parsed = msgspec.convert(since, dt.datetime)
+    except msgspec.ValidationError:
+        raise ValueError(_SINCE_PROBLEM) from None
+    if parsed.tzinfo is None:
+        raise ValueError("a date-time needs its offset (Z or +01:00); or send a date (2026-11-01)")
+    if not fits_utc(parsed):
+        raise ValueError("out of range once converted to UTC")
+    return parsed
+
+
+def _check_since(name: str, since: str | None) -> None:
+    if since is None:
+        return
+    try:
+        moment(since)
+    except ValueError as problem:
+        raise FieldRule(name, str(problem)) from None
 
 
 class Location(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

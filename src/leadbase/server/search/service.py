@@ -57,6 +57,7 @@ from leadbase.server.search.schemas import (
     OpeningFilters,
     PeopleFilters,
     PersonPreview,
+    moment,
 )
 
 T = TypeVar("T")
@@ -273,7 +274,7 @@ def _conditions(filters: Filters, found: Criteria) -> list[sa.ColumnElement[bool
             reachable = sa.exists().where(PHONES.c.person_id == PEOPLE.c.id)
             conditions.append(reachable if filters.has_phone else ~reachable)
         if filters.updated_since is not None:
-            conditions.append(PEOPLE.c.updated_at >= filters.updated_since)
+            conditions.append(PEOPLE.c.updated_at >= moment(filters.updated_since))
     elif isinstance(filters, CompanyFilters):
         if found.domains is not None:
             conditions.append(COMPANIES.c.domain.in_(found.domains))
@@ -284,7 +285,7 @@ def _conditions(filters: Filters, found: Criteria) -> list[sa.ColumnElement[bool
     elif isinstance(filters, OpeningFilters):
         _company(conditions, OPENINGS, filters.company_ids, found.domains)
         if filters.posted_since is not None:
-            conditions.append(OPENINGS.c.posted_at >= filters.posted_since)
+            conditions.append(OPENINGS.c.posted_at >= moment(filters.posted_since))
     return conditions
 
 
