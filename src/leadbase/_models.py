@@ -279,6 +279,8 @@ class PersonRowResult(Model):
     status: RowStatus
     person: Person | None = None
     match: Match | None = None
+    # An invalid row's error code (as a single call with it would get) and its problems.
+    code: str | None = None
     errors: Mapping[str, str] | None = None
 
 
@@ -288,6 +290,8 @@ class CompanyRowResult(Model):
     status: RowStatus
     company: Company | None = None
     match: Match | None = None
+    # An invalid row's error code (as a single call with it would get) and its problems.
+    code: str | None = None
     errors: Mapping[str, str] | None = None
 
 
@@ -332,6 +336,9 @@ class UpsertRowResult(Model):
     # What the merge matched on: record_id, email, linkedin, phone, name_company (people);
     # domain, linkedin, name (companies); linkedin_job, url, title (openings).
     matched_by: str | None = None
+    # An invalid row's error code (invalid_parameter, invalid_linkedin_url,
+    # at_least_one_required) and its problems by field.
+    code: str | None = None
     errors: Mapping[str, str] | None = None
 
 

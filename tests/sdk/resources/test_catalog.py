@@ -30,6 +30,7 @@ def test_people_are_created_then_corrected_by_an_overwrite(api: Leadbase) -> Non
     fix, bad = corrected.results
     assert (fix.status, fix.id, fix.matched_by) == ("merged", jane.id, "email")
     assert bad.status == "invalid" and bad.errors is not None and "email" in bad.errors
+    assert (bad.code, fix.code) == ("invalid_parameter", None)
     found = api.people.enrich(email="jane@roe.io")
     assert found.person.title == "VP Engineering"
 

@@ -55,6 +55,7 @@ def test_enrich_bulk_keeps_row_refs_and_per_row_results(api: Leadbase, catalog: 
     jane, _, bad = answer.results
     assert jane.person is not None and jane.person.id == catalog.people["jane"]
     assert bad.errors is not None and "email" in bad.errors
+    assert bad.code == "invalid_parameter" and jane.code is None
     assert (answer.summary.matched, answer.summary.no_match, answer.summary.failed) == (1, 1, 1)
     assert answer.meta is not None and answer.meta.credits_charged == 1.0
 

@@ -68,6 +68,7 @@ def test_people_are_created_and_merged_with_a_result_per_row(
                 "status": "created",
                 "id": jane_id,
                 "matched_by": None,
+                "code": None,
                 "errors": None,
             },
             {
@@ -75,6 +76,7 @@ def test_people_are_created_and_merged_with_a_result_per_row(
                 "status": "invalid",
                 "id": None,
                 "matched_by": None,
+                "code": "invalid_parameter",
                 "errors": {
                     "email": "not a valid email address",
                     "phone": "not a valid phone number (use +<country code> or give the country)",
@@ -85,6 +87,7 @@ def test_people_are_created_and_merged_with_a_result_per_row(
                 "status": "merged",
                 "id": jane_id,
                 "matched_by": "email",
+                "code": None,
                 "errors": None,
             },
         ],
@@ -113,7 +116,14 @@ def test_a_person_with_a_suppressed_key_is_reported_and_skipped(
     )
     assert response.status_code == 200, response.text
     assert response.json()["data"]["results"] == [
-        {"row_ref": "x", "status": "suppressed", "id": None, "matched_by": None, "errors": None}
+        {
+            "row_ref": "x",
+            "status": "suppressed",
+            "id": None,
+            "matched_by": None,
+            "code": None,
+            "errors": None,
+        }
     ]
     assert count(tenant, "people") == 0
 
@@ -193,10 +203,34 @@ def test_a_row_with_wrong_types_is_invalid_with_every_field_named(
         "status": "invalid",
         "id": None,
         "matched_by": None,
+        "code": "invalid_parameter",
         "errors": {"employees": "unknown field", "name": "expected a string or null, got an array"},
     }
     assert second["status"] == "created"
     assert rows(tenant.database_url, "SELECT name FROM companies") == [{"name": "Globex"}]
+
+
+def test_an_invalid_row_carries_the_error_code_that_sums_it_up(
+    client: Client, tenant: Tenant
+) -> None:
+    rows_sent = [
+        {"row_ref": "profile", "full_name": "Jane Doe", "linkedin_url": "linkedin.com/company/x"},
+        {"row_ref": "name-only", "full_name": "Jane Doe"},
+        {"row_ref": "both", "full_name": "Jo Bloggs", "email": "jo@", "linkedin_url": "nope"},
+        {"row_ref": "email", "full_name": "Jo Bloggs", "email": "jo@"},
+    ]
+    response = post(client, tenant, PEOPLE, {"rows": rows_sent})
+    assert response.status_code == 200, response.text
+    results = response.json()["data"]["results"]
+    assert [(result["row_ref"], result["code"]) for result in results] == [
+        ("profile", "invalid_linkedin_url"),
+        ("name-only", "at_least_one_required"),
+        # The LinkedIn URL's code wins, as in POST /v1/people/enrich; errors name both.
+        ("both", "invalid_linkedin_url"),
+        ("email", "invalid_parameter"),
+    ]
+    assert set(results[2]["errors"]) == {"email", "linkedin_url"}
+    assert count(tenant, "people") == 0
 
 
 def test_more_than_500_rows_is_bulk_limit_exceeded(client: Client, tenant: Tenant) -> None:

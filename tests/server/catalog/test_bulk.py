@@ -110,11 +110,13 @@ def test_each_row_gets_its_result_in_order_and_only_matches_are_billed(
         {
             "row_ref": "bad-email",
             "status": "invalid",
+            "code": "invalid_parameter",
             "errors": {"email": "not a valid email address"},
         },
         {
             "row_ref": "empty",
             "status": "invalid",
+            "code": "at_least_one_required",
             "errors": {
                 "email": "an email address of the person",
                 "linkedin_url": "the person's LinkedIn profile URL",
@@ -125,6 +127,7 @@ def test_each_row_gets_its_result_in_order_and_only_matches_are_billed(
         {
             "row_ref": "name-only",
             "status": "invalid",
+            "code": "at_least_one_required",
             "errors": {
                 "company_domain": "or company_name: the company to match the name at",
                 "company_name": "or company_domain: the company to match the name at",
@@ -133,6 +136,7 @@ def test_each_row_gets_its_result_in_order_and_only_matches_are_billed(
         {
             "row_ref": "typed",
             "status": "invalid",
+            "code": "invalid_parameter",
             "errors": {
                 "fax": "unknown field",
                 "email": "expected a string or null, got an integer",
@@ -242,6 +246,7 @@ def test_a_row_holding_nul_is_invalid_alone_and_the_rest_are_billed(
     assert data["results"][1] == {
         "row_ref": "nul",
         "status": "invalid",
+        "code": "invalid_parameter",
         "errors": {"email": NO_NUL, "company_name": NO_NUL},
     }
     assert billed(acme) == [("reserve", PRICE), ("capture", PRICE)]
@@ -425,11 +430,13 @@ def test_company_rows_each_get_their_result_and_only_companies_matched_are_bille
         {
             "row_ref": "two",
             "status": "invalid",
+            "code": "exactly_one_required",
             "errors": {"company_name": one_of, "domain": one_of},
         },
         {
             "row_ref": "none",
             "status": "invalid",
+            "code": "exactly_one_required",
             "errors": {
                 "company_id": "one of these is required",
                 "company_link": "one of these is required",
@@ -440,6 +447,7 @@ def test_company_rows_each_get_their_result_and_only_companies_matched_are_bille
         {
             "row_ref": "profile",
             "status": "invalid",
+            "code": "invalid_linkedin_url",
             "errors": {"company_link": "expected https://www.linkedin.com/company/<slug>"},
         },
     ]

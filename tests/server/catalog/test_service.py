@@ -280,7 +280,10 @@ def test_upsert_rows_answers_every_row_in_order_with_a_summary(database_url: str
     assert result.results == [
         UpsertRowResult(row_ref="new", status="created", id=jane_id),
         UpsertRowResult(
-            row_ref="bad", status="invalid", errors={"email": "not a valid email address"}
+            row_ref="bad",
+            status="invalid",
+            code="invalid_parameter",
+            errors={"email": "not a valid email address"},
         ),
         UpsertRowResult(row_ref="dup", status="merged", id=jane_id, matched_by="email"),
     ]

@@ -187,6 +187,9 @@ class PersonRowResult(msgspec.Struct, kw_only=True, omit_defaults=True):
     status: RowStatus
     person: PersonOut | None = None
     match: Match | None = None
+    # An invalid row's error code, the one a single call with the row would get, and its
+    # problems by field.
+    code: str | None = None
     errors: dict[str, str] | None = None
 
 
@@ -195,6 +198,9 @@ class CompanyRowResult(msgspec.Struct, kw_only=True, omit_defaults=True):
     status: RowStatus
     company: CompanyOut | None = None
     match: Match | None = None
+    # An invalid row's error code, the one a single call with the row would get, and its
+    # problems by field.
+    code: str | None = None
     errors: dict[str, str] | None = None
 
 
@@ -224,6 +230,7 @@ class Row(msgspec.Struct, Generic[Q], frozen=True):
     row_ref: str
     query: Q | None
     errors: dict[str, str] | None = None
+    code: str | None = None
 
 
 def check_mode(mode: Mode, *, entitlements: frozenset[str]) -> None:
@@ -446,11 +453,11 @@ def company_rows(raw: RawBulk) -> list[Row[CompanyKey]]:
 def _row(row_ref: str, raw: dict[str, Any], schema: type[S], build: Callable[[S], Q]) -> Row[Q]:
     identifiers = bulk_rows.typed_row(raw, schema)
     if isinstance(identifiers, dict):
-        return Row(row_ref=row_ref, query=None, errors=identifiers)
+        return Row(row_ref=row_ref, query=None, errors=identifiers, code=InvalidParameter.code)
     try:
         return Row(row_ref=row_ref, query=build(identifiers))
     except LeadbaseError as error:
-        return Row(row_ref=row_ref, query=None, errors=_details(error))
+        return Row(row_ref=row_ref, query=None, errors=_details(error), code=error.code)
 
 
 def _details(error: LeadbaseError) -> dict[str, str]:
@@ -501,7 +508,9 @@ async def enrich_people(
     for row in rows:
         if row.query is None:
             results.append(
-                PersonRowResult(row_ref=row.row_ref, status="invalid", errors=row.errors)
+                PersonRowResult(
+                    row_ref=row.row_ref, status="invalid", code=row.code, errors=row.errors
+                )
             )
         elif (hit := next(found)) is None:
             results.append(PersonRowResult(row_ref=row.row_ref, status="no_match"))
@@ -522,7 +531,9 @@ async def enrich_companies(
     for row in rows:
         if row.query is None:
             results.append(
-                CompanyRowResult(row_ref=row.row_ref, status="invalid", errors=row.errors)
+                CompanyRowResult(
+                    row_ref=row.row_ref, status="invalid", code=row.code, errors=row.errors
+                )
             )
         elif (hit := next(found)) is None:
             results.append(CompanyRowResult(row_ref=row.row_ref, status="no_match"))

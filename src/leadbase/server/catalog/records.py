@@ -20,7 +20,7 @@ import msgspec
 from leadbase.server.catalog import normalize
 from leadbase.server.catalog.columns import Kind
 from leadbase.server.db import fits_utc
-from leadbase.server.errors import InvalidLinkedinUrl
+from leadbase.server.errors import AtLeastOneRequired, InvalidLinkedinUrl, InvalidParameter
 
 _CACHE = 65_536
 
@@ -113,7 +113,14 @@ class OpeningRecord(msgspec.Struct, kw_only=True, array_like=True):
     posted_at: dt.datetime | None = None
 
 
-Errors = dict[str, str]
+class Errors(dict[str, str]):
+    """A row's problems by field, and the one error code that sums them up for a caller:
+    a malformed LinkedIn URL's own code wins, as in the enrich endpoints' answers; a
+    person with nothing to be found by is at_least_one_required; else invalid_parameter."""
+
+    code: str = InvalidParameter.code
+
+
 Record = PersonRecord | CompanyRecord | OpeningRecord
 
 
@@ -121,7 +128,7 @@ Record = PersonRecord | CompanyRecord | OpeningRecord
 
 
 def parse_person(values: Mapping[str, str]) -> PersonRecord | Errors:
-    errors: Errors = {}
+    errors = Errors()
     name = normalize.person_name(
         full=values.get("full_name"), first=values.get("first_name"), last=values.get("last_name")
     )
@@ -135,7 +142,11 @@ def parse_person(values: Mapping[str, str]) -> PersonRecord | Errors:
     if errors or name is None:
         return errors
     if not (emails or phones or slug or company):
-        return {"email": "a person needs an email, phone, LinkedIn URL or company to be found by"}
+        missing = Errors(
+            email="a person needs an email, phone, LinkedIn URL or company to be found by"
+        )
+        missing.code = AtLeastOneRequired.code
+        return missing
     title = values.get("title")
     seniority, department = _title_facets(title)
     return PersonRecord(
@@ -176,7 +187,7 @@ class PersonKeys(NamedTuple):
 def person_keys(values: Mapping[str, str]) -> PersonKeys:
     """The exact keys of a person row (its invalid ones left out): what a row without a
     name finds the catalog person it updates by."""
-    ignored: Errors = {}
+    ignored = Errors()
     _, _, country = _location(values, ignored)
     return PersonKeys(
         emails=[address for address, _, _ in _emails(values, ignored)],
@@ -244,7 +255,7 @@ def _company_ref(values: Mapping[str, str], errors: Errors) -> CompanyRef | None
 
 
 def parse_company(values: Mapping[str, str]) -> CompanyRecord | Errors:
-    errors: Errors = {}
+    errors = Errors()
     domain = None
     for field in ("domain", "website"):
         if (raw := values.get(field)) is not None:
@@ -306,7 +317,7 @@ def _founded(raw: str | None, errors: Errors) -> int | None:
 
 
 def parse_opening(values: Mapping[str, str]) -> OpeningRecord | Errors:
-    errors: Errors = {}
+    errors = Errors()
     title = values.get("title")
     if title is None:
         errors["title"] = "an opening needs a job title"
@@ -378,6 +389,7 @@ def _linkedin(
         return normalize.linkedin(raw, expect=kind, param=field).slug
     except InvalidLinkedinUrl as error:
         errors[field] = str((error.details or {}).get(field) or error.message)
+        errors.code = error.code
         return None
 
 
@@ -541,7 +553,9 @@ _PERSON_KEYS = frozenset(
 )
 
 
-def without_invalid(kind: Kind, values: Mapping[str, str], errors: Errors) -> Record | None:
+def without_invalid(
+    kind: Kind, values: Mapping[str, str], errors: Mapping[str, str]
+) -> Record | None:
     """The record ``values`` make without the fields ``errors`` names, when each of them
     may be dropped; None when the row must fail whole.
 

@@ -222,6 +222,9 @@ class UpsertRowResult(msgspec.Struct, kw_only=True):
     id: str | None = None
     # What the merge matched on: email, linkedin, phone, name_company, domain, name, url...
     matched_by: str | None = None
+    # An invalid row's error code (invalid_parameter, invalid_linkedin_url,
+    # at_least_one_required) and its problems by field.
+    code: str | None = None
     errors: dict[str, str] | None = None
 
 

@@ -54,7 +54,7 @@ from leadbase.server.catalog.upsert import (
     upsert_openings,
     upsert_people,
 )
-from leadbase.server.errors import NotFound
+from leadbase.server.errors import InvalidParameter, NotFound
 
 __all__ = [
     "CheckedRow",
@@ -312,6 +312,15 @@ class CheckedRow:
     # (``named_from_catalog``). Its values, to parse again once named.
     nameless: dict[str, str] | None = None
 
+    @property
+    def code(self) -> str | None:
+        """An invalid row's error code (``records.Errors``); None for a valid one."""
+        if self.errors is None:
+            return None
+        return (
+            self.errors.code if isinstance(self.errors, records.Errors) else InvalidParameter.code
+        )
+
 
 def check_rows(kind: Kind, rows: Sequence[Any]) -> list[CheckedRow]:
     """Validate every row before anything is written: the call as a whole
@@ -422,7 +431,9 @@ async def upsert_rows(
     for row in rows:
         if row.record is None:
             results.append(
-                UpsertRowResult(row_ref=row.row_ref, status="invalid", errors=row.errors)
+                UpsertRowResult(
+                    row_ref=row.row_ref, status="invalid", code=row.code, errors=row.errors
+                )
             )
             continue
         outcome = next(outcomes)
