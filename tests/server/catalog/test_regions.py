@@ -1,32 +1,59 @@
-"""The other spelling of a US state or Canadian province."""
+"""Other spellings of a region: its code, its local or English name, without accents."""
 
 from __future__ import annotations
 
 import pytest
 
-from leadbase.server.catalog.regions import CANADIAN_PROVINCES, US_STATES, other_spelling
+from leadbase.server.catalog.regions import (
+    CANADIAN_PROVINCES,
+    OTHER_REGIONS,
+    US_STATES,
+    other_spellings,
+)
 
 
 @pytest.mark.parametrize(
     ("region", "country", "expected"),
     [
-        ("CA", "US", ("California", "US")),
-        ("california", "us", ("CA", "US")),
-        ("ca", None, ("California", "US")),
-        ("Quebec", "CA", ("QC", "CA")),
-        ("ON", None, ("Ontario", "CA")),
-        ("CA", "DE", None),  # not a region of Germany
-        ("Bayern", None, None),
-        ("Ontario", "US", None),  # a province, not a state
+        ("CA", "US", [("US", ("California",))]),
+        ("california", "us", [("US", ("CA",))]),
+        ("ca", None, [("US", ("California",))]),
+        ("Quebec", "CA", [("CA", ("QC",))]),
+        ("ON", None, [("CA", ("Ontario",))]),
+        ("CA", "DE", []),  # not a region of Germany
+        ("Ontario", "US", []),  # a province, not a state
+        ("Gotham", None, []),
+        # A code two countries use names a region in each.
+        ("WA", None, [("US", ("Washington",)), ("AU", ("Western Australia",))]),
+        ("nt", "AU", [("AU", ("Northern Territory",))]),
+        ("Bavaria", None, [("DE", ("BY", "Bayern"))]),
+        # Accents and hyphens aside; the spellings left out differ only in ASCII case.
+        ("Thuringen", "de", [("DE", ("TH", "Thüringen", "Thueringen", "Thuringia"))]),
+        (
+            "ILE DE FRANCE",
+            None,
+            [("FR", ("IDF", "Île-de-France", "Île de France", "Ile-de-France"))],
+        ),
+        ("São Paulo", "BR", [("BR", ("SP", "Sao Paulo"))]),
+        ("Catalonia", None, [("ES", ("CT", "Cataluña", "Cataluna", "Catalunya"))]),
     ],
 )
-def test_a_state_or_province_has_a_code_and_a_name_in_its_country(
-    region: str, country: str | None, expected: tuple[str, str] | None
+def test_a_region_is_found_by_its_other_spellings_in_its_country(
+    region: str, country: str | None, expected: list[tuple[str, tuple[str, ...]]]
 ) -> None:
-    assert other_spelling(region, country) == expected
+    assert other_spellings(region, country) == expected
 
 
-def test_no_code_or_name_is_a_state_and_a_province_at_once() -> None:
-    assert not set(US_STATES) & set(CANADIAN_PROVINCES)
-    names = [*US_STATES.values(), *CANADIAN_PROVINCES.values()]
-    assert len({name.casefold() for name in names}) == len(names)
+def test_no_spelling_names_two_regions_of_one_country() -> None:
+    countries = {"US": US_STATES.items(), "CA": CANADIAN_PROVINCES.items(), **OTHER_REGIONS}
+    for country, regions in countries.items():
+        for region in regions:
+            for spelling in region:
+                found = other_spellings(spelling, country)
+                assert len(found) == 1, (country, spelling, found)
+
+
+def test_every_country_has_its_regions_iso_codes_unique() -> None:
+    for country, regions in OTHER_REGIONS.items():
+        codes = [region[0] for region in regions if region[0].isupper()]
+        assert len(codes) == len(set(codes)), country

@@ -99,6 +99,24 @@ PEOPLE_CASES: dict[str, tuple[dict[str, Any], list[str]]] = {
         {"locations": ["US"], "exclude_locations": [{"region": "CA"}]},
         [BOB, WEI],
     ),
+    # Stored as "Bayern", "Île-de-France" and "Karnataka": other spellings of a region
+    # (English, without accents, its code) find them, a code only in its own country.
+    "locations_match_a_region_by_its_english_name": (
+        {"locations": [{"region": "Bavaria"}]},
+        [HANS],
+    ),
+    "locations_match_a_region_without_its_accents": (
+        {"locations": [{"region": "ile de france"}]},
+        [CHLOE],
+    ),
+    "locations_match_a_region_by_its_code": (
+        {"locations": [{"country": "DE", "region": "by"}, {"region": "KA"}]},
+        [PRIYA, HANS],
+    ),
+    "locations_match_a_region_code_only_in_its_country": (
+        {"locations": [{"country": "US", "region": "BY"}, {"country": "US", "region": "KA"}]},
+        [],
+    ),
     "locations_match_non_ascii_cities": ({"locations": [{"city": "München"}]}, [HANS]),
     "locations_match_any": ({"locations": ["FR", {"city": "Berlin"}]}, [JOSE, CHLOE]),
     "exclude_locations_keep_people_without_a_location": (

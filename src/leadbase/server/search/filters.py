@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from leadbase.server.catalog import normalize
-from leadbase.server.catalog.regions import other_spelling
+from leadbase.server.catalog.regions import other_spellings
 from leadbase.server.errors import (
     InvalidParameter,
     NotEntitled,
@@ -215,17 +215,23 @@ class _Builder:
 
 
 def _region(region: str, country: str | None) -> Clause:
-    """The region as written, or its other spelling ("CA", "California": imports keep
-    what they were given) in the country it belongs to: "WA" is Washington only in the
-    US (it is Western Australia too)."""
-    given = Facet(REGION, region)
-    other = other_spelling(region, country)
-    if other is None:
-        return given
-    spelling, its_country = other
-    if country is not None:
-        return AnyOf((given, Facet(REGION, spelling)))
-    return AnyOf((given, AllOf((Facet(COUNTRY, its_country), Facet(REGION, spelling)))))
+    """The region as written, or another spelling of it ("CA", "California"; "Bayern",
+    "Bavaria": imports keep what they were given) in the country it belongs to: "WA" is
+    Washington only in the US, Western Australia only in Australia."""
+    spelled: list[Clause] = [Facet(REGION, region)]
+    for place, spellings in other_spellings(region, country):
+        facets: list[Clause] = [Facet(REGION, spelling) for spelling in spellings]
+        if not facets:
+            continue
+        if country is not None:
+            spelled.extend(facets)  # the location's own country facet scopes them
+        else:
+            spelled.append(AllOf((Facet(COUNTRY, place), _any_of(facets))))
+    return _any_of(spelled)
+
+
+def _any_of(clauses: list[Clause]) -> Clause:
+    return clauses[0] if len(clauses) == 1 else AnyOf(tuple(clauses))
 
 
 def _location(place: Location) -> Clause:

@@ -76,6 +76,16 @@ Keywords = Annotated[
         ' ("r&d"), but for a last letter, a prefix ("peter w").',
     ),
 ]
+Region = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=200,
+        description="A region as stored, or another spelling of it in its country: its code,"
+        ' its local or English name, with or without accents ("CA" and "California", "BY",'
+        ' "Bayern" and "Bavaria") for the US, CA, AU, DE, IN, BR, MX, ES, IT, FR and NL.',
+    ),
+]
 CountryCode = Annotated[
     str, msgspec.Meta(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code.")
 ]
@@ -131,7 +141,7 @@ class Location(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Matches when every part given matches (case-insensitively, for ASCII letters)."""
 
     country: CountryCode | None = None
-    region: Text | None = None
+    region: Region | None = None
     city: Text | None = None
 
     def __post_init__(self) -> None:
