@@ -1,10 +1,12 @@
-"""``leadbase search people|companies`` against a real server."""
+"""``leadbase search people|companies|openings`` against a real server."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+
+import httpx
 
 from tests.cli.cli import assert_failed, invoke
 from tests.factories import Tenant
@@ -60,3 +62,56 @@ def test_a_bad_filter_is_reported(server: str, acme: Tenant) -> None:
     )
     assert_failed(result, "invalid_parameter")
     assert "(request_id req_" in result.stderr
+
+
+def test_people_by_region_or_excluding_a_country(
+    server: str, acme: Tenant, catalog: Catalog
+) -> None:
+    output = _search(server, acme, "people", "--location", ", England, GB", "--format", "json")
+    assert [person["id"] for person in json.loads(output)] == [catalog.people["jane"]]
+    output = _search(server, acme, "people", "--exclude-location", "GB", "--format", "csv")
+    names = sorted(row["full_name"] for row in csv.DictReader(io.StringIO(output)))
+    assert names == ["Peter Gibbons", "Robert Smith"]
+
+
+def test_count_prints_how_many_and_is_free(server: str, acme: Tenant, catalog: Catalog) -> None:
+    assert (
+        _search(server, acme, "people", "--title", "vp", "--count") == "1 found (a count is free)\n"
+    )
+    output = _search(server, acme, "companies", "--count", "--format", "json")
+    assert json.loads(output) == {"count": 4}
+    balance = json.loads(
+        invoke("account", "--api-key", acme.secret, "--base-url", server, "--json").stdout
+    )
+    assert balance["credits"]["balance"] == 100
+
+
+def test_openings_posted_since_a_date(server: str, acme: Tenant, catalog: Catalog) -> None:
+    rows = [
+        {"row_ref": "new", "title": "Data Engineer", "company_domain": "acme.com",
+         "posted_at": "2026-11-20T09:00:00Z", "url": "https://jobs.acme.com/1"},
+        {"row_ref": "old", "title": "Sales Manager", "company_domain": "globex.io",
+         "posted_at": "2026-10-01"},
+    ]  # fmt: skip
+    response = httpx.post(
+        f"{server}/v1/admin/catalog/openings", json={"rows": rows}, headers=acme.headers
+    )
+    assert response.status_code == 200, response.text
+    output = _search(server, acme, "openings", "--posted-since", "2026-11-01", "--format", "csv")
+    (row,) = csv.DictReader(io.StringIO(output))
+    assert (row["title"], row["company_domain"], row["url"]) == (
+        "Data Engineer",
+        "acme.com",
+        "https://jobs.acme.com/1",
+    )
+    assert row["posted_at"].startswith("2026-11-20T09:00:00")
+    assert _search(server, acme, "openings", "--count") == "2 found (a count is free)\n"
+
+
+def test_a_since_that_is_no_date_is_refused_before_any_call(server: str, acme: Tenant) -> None:
+    result = invoke(
+        "search", "openings", "--posted-since", "last week", "--api-key", acme.secret,
+        "--base-url", server,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "expected a date (2026-11-01)" in result.output

@@ -73,6 +73,18 @@ PEOPLE_CASES: dict[str, tuple[dict[str, Any], list[str]]] = {
         [ANA, BOB, CHLOE, PRIYA],
     ),
     "job_titles_look_at_the_title_only": ({"job_titles": ["globex"]}, []),
+    # Stored as written: "Chief Technology Officer", "VP of Sales", "Senior Data Engineer",
+    # "Software Engineer". A title's other spellings find them.
+    "job_titles_match_an_abbreviation_spelled_out": ({"job_titles": ["CTO"]}, [WEI]),
+    "job_titles_match_a_phrase_abbreviated": (
+        {"job_titles": ["vice president of sales", "sr data eng"]},
+        [JOSE, ANA],
+    ),
+    "job_titles_match_a_phrase_by_its_short_form": ({"job_titles": ["swe"]}, [BOB]),
+    "exclude_job_titles_take_other_spellings_too": (
+        {"departments": ["engineering", "data"], "exclude_job_titles": ["sr", "cto"]},
+        [BOB],
+    ),
     "exclude_job_titles_remove_matches": (
         {"departments": ["marketing"], "exclude_job_titles": ["intern"]},
         [CHLOE],

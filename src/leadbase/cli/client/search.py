@@ -1,11 +1,14 @@
-"""``leadbase search people|companies``: a search as a table, CSV or JSON, up to --limit."""
+"""``leadbase search people|companies|openings``: a search as a table, CSV or JSON, up to
+--limit, or with --count how many it finds (free)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
@@ -19,6 +22,8 @@ from leadbase import (
     Leadbase,
     LocationFilter,
     LocationParts,
+    Opening,
+    OpeningFilters,
     Page,
     PeopleFilters,
     Person,
@@ -48,13 +53,49 @@ LimitOption = Annotated[
     int, typer.Option("--limit", min=1, help="How many results at most (each is billed).")
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="How to print the results.")]
+CountOption = Annotated[
+    bool, typer.Option("--count", help="Print how many the search finds (free), not them.")
+]
+TitleOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--title",
+        help="A job title (word prefixes); repeat for any of several.",
+        show_default=False,
+    ),
+]
+SeniorityOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--seniority",
+        help="owner, founder, c_suite, vp, head, director, manager, senior, entry...",
+        show_default=False,
+    ),
+]
+DepartmentOption = Annotated[
+    list[str] | None,
+    typer.Option("--department", help="engineering, sales, marketing, ...", show_default=False),
+]
 LocationOption = Annotated[
     list[str] | None,
     typer.Option(
         "--location",
-        help='A country code ("US") or "City, Region, CC"; repeat for any of several.',
+        help='A country code ("US"), "City, CC" or "City, Region, CC" (", Bavaria, DE" for a'
+        " region); repeat for any of several.",
         show_default=False,
     ),
+]
+ExcludeLocationOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude-location",
+        help="Leave out a place (as --location); repeatable.",
+        show_default=False,
+    ),
+]
+CompanyDomainOption = Annotated[
+    list[str] | None,
+    typer.Option("--company-domain", help="The company's domain; repeatable.", show_default=False),
 ]
 KeywordOption = Annotated[
     str | None,
@@ -74,41 +115,43 @@ PERSON_COLUMNS = (
     "country",
 )
 COMPANY_COLUMNS = ("id", "name", "domain", "industry", "headcount_range", "country", "linkedin_url")
+OPENING_COLUMNS = (
+    "id",
+    "title",
+    "company",
+    "company_domain",
+    "seniority",
+    "city",
+    "country",
+    "posted_at",
+    "url",
+)
 
 
 @app.command("people")
 def people(
-    title: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--title",
-            help="A job title (word prefixes); repeat for any of several.",
-            show_default=False,
-        ),
-    ] = None,
-    seniority: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--seniority",
-            help="owner, founder, c_suite, vp, head, director, manager, senior, entry...",
-            show_default=False,
-        ),
-    ] = None,
-    department: Annotated[
-        list[str] | None,
-        typer.Option("--department", help="engineering, sales, marketing, ...", show_default=False),
-    ] = None,
+    title: TitleOption = None,
+    seniority: SeniorityOption = None,
+    department: DepartmentOption = None,
     location: LocationOption = None,
-    company_domain: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--company-domain", help="The company's domain; repeatable.", show_default=False
-        ),
-    ] = None,
+    exclude_location: ExcludeLocationOption = None,
+    company_domain: CompanyDomainOption = None,
     has_email: Annotated[
         bool, typer.Option("--has-email", help="Only people with an email address.")
     ] = False,
+    has_phone: Annotated[
+        bool, typer.Option("--has-phone", help="Only people with a phone number.")
+    ] = False,
+    updated_since: Annotated[
+        str | None,
+        typer.Option(
+            "--updated-since",
+            help="Only people updated since a date (2026-11-01) or a date-time with its offset.",
+            show_default=False,
+        ),
+    ] = None,
     keyword: KeywordOption = None,
+    count: CountOption = False,
     limit: LimitOption = 25,
     output: FormatOption = Format.table,
     api_key: ApiKeyOption = None,
@@ -124,19 +167,29 @@ def people(
     if department:
         filters["departments"] = department
     if location:
-        filters["locations"] = [_location(value) for value in location]
+        filters["locations"] = _locations(location)
+    if exclude_location:
+        filters["exclude_locations"] = _locations(exclude_location)
     if company_domain:
         filters["company_domains"] = company_domain
     if has_email:
         filters["has_email"] = True
+    if has_phone:
+        filters["has_phone"] = True
+    if updated_since:
+        filters["updated_since"] = _since("--updated-since", updated_since)
     if keyword:
         filters["keywords"] = keyword
+    connection = Connection(api_key, base_url, customer)
+    if count:
+        with _connected(connection) as client:
+            _print_count(client.search.count_people(filters=filters).count, output)
+        return
 
     def pages(client: Leadbase, size: int, cursor: str | None) -> Page[Any]:
         return client.search.people(filters=filters, limit=size, cursor=cursor)
 
-    found = _search(pages, limit, Connection(api_key, base_url, customer))
-    _print(found, PERSON_COLUMNS, _person_row, output)
+    _print(_search(pages, limit, connection), PERSON_COLUMNS, _person_row, output)
 
 
 @app.command("companies")
@@ -151,40 +204,135 @@ def companies(
         list[str] | None,
         typer.Option("--industry", help="An industry; repeatable.", show_default=False),
     ] = None,
+    headcount: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--headcount",
+            help="1-10, 11-50, 51-200, 201-500, 501-1000, 1001-5000, 5001-10000 or 10001+;"
+            " repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     location: LocationOption = None,
+    exclude_location: ExcludeLocationOption = None,
     keyword: KeywordOption = None,
+    count: CountOption = False,
     limit: LimitOption = 25,
     output: FormatOption = Format.table,
     api_key: ApiKeyOption = None,
     base_url: BaseUrlOption = None,
     customer: CustomerOption = None,
 ) -> None:
-    """Find companies by name, industry, location."""
+    """Find companies by name, industry, headcount, location."""
     filters: CompanyFilters = {}
     if name:
         filters["names"] = name
     if industry:
         filters["industries"] = industry
+    if headcount:
+        filters["headcounts"] = headcount
     if location:
-        filters["locations"] = [_location(value) for value in location]
+        filters["locations"] = _locations(location)
+    if exclude_location:
+        filters["exclude_locations"] = _locations(exclude_location)
     if keyword:
         filters["keywords"] = keyword
+    connection = Connection(api_key, base_url, customer)
+    if count:
+        with _connected(connection) as client:
+            _print_count(client.search.count_companies(filters=filters).count, output)
+        return
 
     def pages(client: Leadbase, size: int, cursor: str | None) -> Page[Any]:
         return client.search.companies(filters=filters, limit=size, cursor=cursor)
 
-    found = _search(pages, limit, Connection(api_key, base_url, customer))
-    _print(found, COMPANY_COLUMNS, _company_row, output)
+    _print(_search(pages, limit, connection), COMPANY_COLUMNS, _company_row, output)
+
+
+@app.command("openings")
+def openings(
+    title: TitleOption = None,
+    seniority: SeniorityOption = None,
+    department: DepartmentOption = None,
+    location: LocationOption = None,
+    exclude_location: ExcludeLocationOption = None,
+    company_domain: CompanyDomainOption = None,
+    posted_since: Annotated[
+        str | None,
+        typer.Option(
+            "--posted-since",
+            help="Only openings posted since a date (2026-11-01) or a date-time with its offset.",
+            show_default=False,
+        ),
+    ] = None,
+    keyword: KeywordOption = None,
+    count: CountOption = False,
+    limit: LimitOption = 25,
+    output: FormatOption = Format.table,
+    api_key: ApiKeyOption = None,
+    base_url: BaseUrlOption = None,
+    customer: CustomerOption = None,
+) -> None:
+    """Find job openings (hiring signals) by title, location, company, date posted."""
+    filters: OpeningFilters = {}
+    if title:
+        filters["titles"] = title
+    if seniority:
+        filters["seniorities"] = seniority
+    if department:
+        filters["departments"] = department
+    if location:
+        filters["locations"] = _locations(location)
+    if exclude_location:
+        filters["exclude_locations"] = _locations(exclude_location)
+    if company_domain:
+        filters["company_domains"] = company_domain
+    if posted_since:
+        filters["posted_since"] = _since("--posted-since", posted_since)
+    if keyword:
+        filters["keywords"] = keyword
+    connection = Connection(api_key, base_url, customer)
+    if count:
+        with _connected(connection) as client:
+            _print_count(client.search.count_openings(filters=filters).count, output)
+        return
+
+    def pages(client: Leadbase, size: int, cursor: str | None) -> Page[Any]:
+        return client.search.openings(filters=filters, limit=size, cursor=cursor)
+
+    _print(_search(pages, limit, connection), OPENING_COLUMNS, _opening_row, output)
+
+
+def _since(option: str, value: str) -> dt.date | dt.datetime:
+    """A date, or a date-time (without its offset the server refuses it, saying so)."""
+    text = value.strip()
+    try:
+        if len(text) == len("2026-11-01"):
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            "expected a date (2026-11-01) or a date-time with its offset (2026-11-01T09:30:00Z)",
+            param_hint=option,
+        ) from None
+
+
+def _locations(values: Sequence[str]) -> list[LocationFilter]:
+    return [_location(value) for value in values]
 
 
 def _location(value: str) -> LocationFilter:
-    """ "US" -> "US"; "London, GB" -> city and country; "Austin, Texas, US" -> all three."""
-    parts = [part.strip() for part in value.split(",") if part.strip()]
-    if len(parts) <= 1:
-        return value.strip()
-    location: LocationParts = {"city": parts[0], "country": parts[-1]}
-    if len(parts) > 2:
-        location["region"] = parts[1]
+    """ "US" -> "US"; "London, GB" -> city and country; "Austin, Texas, US" -> all three;
+    a part left empty is left out: ", Bavaria, DE" is a region of a country."""
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) == 1:
+        return parts[0]
+    location: LocationParts = {"country": parts[-1]}
+    city, region = parts[0], parts[1] if len(parts) > 2 else ""
+    if city:
+        location["city"] = city
+    if region:
+        location["region"] = region
     return location
 
 
@@ -195,16 +343,32 @@ class Connection:
     customer: str | None
 
 
-def _search(
-    pages: Callable[[Leadbase, int, str | None], Page[Any]], limit: int, connection: Connection
-) -> list[Any]:
+@contextmanager
+def _connected(connection: Connection) -> Iterator[Leadbase]:
+    """A client for the connection; an API error ends the command with its message."""
     with (
         make_client(
             api_key=connection.api_key, base_url=connection.base_url, customer=connection.customer
         ) as client,
         api_errors(),
     ):
+        yield client
+
+
+def _search(
+    pages: Callable[[Leadbase, int, str | None], Page[Any]], limit: int, connection: Connection
+) -> list[Any]:
+    with _connected(connection) as client:
         return list(_collect(lambda size, cursor: pages(client, size, cursor), limit))
+
+
+def _print_count(found: int, output: Format) -> None:
+    if output is Format.json:
+        typer.echo(json.dumps({"count": found}))
+    elif output is Format.csv:
+        typer.echo(f"count\n{found}")
+    else:
+        console.print(f"{found:,} found (a count is free)")
 
 
 def _collect(search: Callable[[int, str | None], Page[Any]], limit: int) -> Iterator[Any]:
@@ -245,6 +409,20 @@ def _company_row(company: Company) -> list[str]:
         company.headcount_range or "",
         company.location.country or "",
         company.linkedin_url or "",
+    ]
+
+
+def _opening_row(opening: Opening) -> list[str]:
+    return [
+        opening.id,
+        opening.title,
+        opening.company.name,
+        opening.company.domain or "",
+        opening.seniority or "",
+        opening.location.city or "",
+        opening.location.country or "",
+        opening.posted_at.isoformat() if opening.posted_at else "",
+        opening.url or opening.linkedin_url or "",
     ]
 
 

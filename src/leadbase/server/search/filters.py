@@ -8,7 +8,7 @@ in the service; every other filter becomes part of one full-text :class:`Match`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,6 +30,7 @@ from leadbase.server.search.schemas import (
     OpeningFilters,
     PeopleFilters,
 )
+from leadbase.server.search.title_synonyms import title_clause
 
 Kind = Literal["people", "companies", "openings"]
 
@@ -92,8 +93,14 @@ def criteria(kind: Kind, filters: Filters) -> Criteria:
     build = _Builder()
     if isinstance(filters, PeopleFilters):
         build.text("keywords", TEXT, filters.keywords)
-        build.phrases("job_titles", TITLE, filters.job_titles)
-        build.phrases("exclude_job_titles", TITLE, filters.exclude_job_titles, exclude=True)
+        build.phrases("job_titles", TITLE, filters.job_titles, clause=title_clause)
+        build.phrases(
+            "exclude_job_titles",
+            TITLE,
+            filters.exclude_job_titles,
+            exclude=True,
+            clause=title_clause,
+        )
         build.facets(SENIORITY, filters.seniorities)
         build.facets(DEPARTMENT, filters.departments)
         build.locations("locations", filters.locations)
@@ -113,7 +120,7 @@ def criteria(kind: Kind, filters: Filters) -> Criteria:
     else:
         assert isinstance(filters, OpeningFilters)
         build.text("keywords", TEXT, filters.keywords)
-        build.phrases("titles", TITLE, filters.titles)
+        build.phrases("titles", TITLE, filters.titles, clause=title_clause)
         build.facets(SENIORITY, filters.seniorities)
         build.facets(DEPARTMENT, filters.departments)
         build.locations("locations", filters.locations)
@@ -149,8 +156,16 @@ class _Builder:
             self._add(Words(field, found, typed=True), exclude=False)
 
     def phrases(
-        self, name: str, field: str, values: Sequence[str] | None, *, exclude: bool = False
+        self,
+        name: str,
+        field: str,
+        values: Sequence[str] | None,
+        *,
+        exclude: bool = False,
+        clause: Callable[[str, tuple[str, ...]], Clause] = Words,
     ) -> None:
+        """Any of ``values``, each matching when its words do (``clause``: a title's
+        words match other spellings of them too)."""
         if values is None:
             return
         clauses: list[Clause] = []
@@ -158,7 +173,7 @@ class _Builder:
             found = words(value)
             if not found:
                 self.errors[f"filters.{name}[{index}]"] = "holds no letters or digits"
-            clauses.append(Words(field, found))
+            clauses.append(clause(field, found))
         self._add(AnyOf(tuple(clauses)), exclude=exclude)
 
     def facets(self, letter: str, values: Sequence[str] | None, *, name: str | None = None) -> None:

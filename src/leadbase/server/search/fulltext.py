@@ -42,11 +42,13 @@ def facet_token(letter: str, value: str) -> str:
 class Words:
     """Every word in ``field``, each as a word prefix (see :func:`as_prefix`); ``typed``
     for free text whose last word may be half typed (keywords), not for a value such as
-    a job title."""
+    a job title; ``exact`` for words that must each be a whole word (another spelling of
+    a title's words: ``title_synonyms``)."""
 
     field: str
     words: tuple[str, ...]
     typed: bool = False
+    exact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +104,7 @@ def fts5_query(match: Match, layout: Layout) -> str:
 def _fts5(clause: Clause, layout: Layout) -> str:
     if isinstance(clause, Words):
         columns = " ".join(layout.columns[clause.field])
-        terms = " AND ".join(
-            _fts5_word(word, prefix) for word, prefix in as_prefix(clause.words, typed=clause.typed)
-        )
+        terms = " AND ".join(_fts5_word(word, prefix) for word, prefix in _terms(clause))
         return f"({{{columns}}} : ({terms}))"
     if isinstance(clause, Facet):
         token = (
@@ -129,6 +129,12 @@ def as_prefix(words: tuple[str, ...], *, typed: bool = False) -> list[tuple[str,
         (word, len(word) > 1 or (typed and index == last and word.isalpha()))
         for index, word in enumerate(words)
     ]
+
+
+def _terms(words: Words) -> list[tuple[str, bool]]:
+    if words.exact:
+        return [(word, False) for word in words.words]
+    return as_prefix(words.words, typed=words.typed)
 
 
 def _fts5_word(word: str, prefix: bool) -> str:
@@ -176,10 +182,7 @@ def _made_of(clause: Clause, leaf: type[Words | Facet]) -> bool:
 def _words_text(clause: Clause, layout: Layout) -> str:
     if isinstance(clause, Words):
         weights = layout.weights[clause.field]
-        terms = (
-            _tsquery_word(word, prefix, weights)
-            for word, prefix in as_prefix(clause.words, typed=clause.typed)
-        )
+        terms = (_tsquery_word(word, prefix, weights) for word, prefix in _terms(clause))
         return "(" + " & ".join(terms) + ")"
     assert isinstance(clause, AllOf | AnyOf)
     operator = " & " if isinstance(clause, AllOf) else " | "
