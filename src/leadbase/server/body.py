@@ -2,13 +2,16 @@
 and no NUL character anywhere a request carries text (``nul``).
 
 msgspec stops at the first invalid field; API.md wants them all in ``details``, so a body
-that fails the fast typed decode is decoded again untyped and checked field by field.
+that fails the fast typed decode is decoded again untyped and checked field by field, and
+the endpoint's own checks (``check``: an email's syntax, a LinkedIn URL's kind, a filter's
+words) run on the fields that passed, so that one answer names every invalid field.
 """
 
 from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable, Iterable
 from types import UnionType
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
@@ -17,7 +20,9 @@ from litestar import Request
 
 from leadbase.server import nul
 from leadbase.server.errors import (
+    InvalidLinkedinUrl,
     InvalidParameter,
+    LeadbaseError,
     MalformedJson,
     PayloadIsEmpty,
     UnsupportedMediaType,
@@ -47,18 +52,25 @@ class FieldRule(ValueError):
 
 
 async def parse_body(
-    request: Request[Any, Any, Any], schema: type[S], *, rows: str | None = None
+    request: Request[Any, Any, Any],
+    schema: type[S],
+    *,
+    rows: str | None = None,
+    check: Callable[[S], object] | None = None,
 ) -> S:
     """Decode the request body into ``schema`` or raise the matching 400/415 error.
 
     ``rows`` names a bulk body's list of rows, which the caller checks one by one: a NUL
-    character in a row then makes that row invalid, not the call.
+    character in a row then makes that row invalid, not the call. ``check`` is the
+    endpoint's own validation of a decoded body (the caller runs it again on the body
+    returned): when the schema refuses some fields, the problems it finds in the others
+    join the answer.
     """
     body = await request.body()
     if not body.strip():
         raise PayloadIsEmpty("This endpoint needs a JSON object body; the body was empty.")
     check_json_content_type(request.headers.get("content-type"))
-    return decode_struct(body, schema, rows=rows)
+    return decode_struct(body, schema, rows=rows, check=check)
 
 
 def check_json_content_type(content_type: str | None) -> None:
@@ -93,7 +105,13 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
         raise InvalidParameter.of_fields(found)
 
 
-def decode_struct(body: bytes, schema: type[S], *, rows: str | None = None) -> S:
+def decode_struct(
+    body: bytes,
+    schema: type[S],
+    *,
+    rows: str | None = None,
+    check: Callable[[S], object] | None = None,
+) -> S:
     try:
         decoded = msgspec.json.decode(body, type=schema)
     except msgspec.ValidationError:
@@ -114,10 +132,52 @@ def decode_struct(body: bytes, schema: type[S], *, rows: str | None = None) -> S
             "The request body must be a JSON object.", details={"body": "expected a JSON object"}
         )
     failure = invalid_fields(raw, schema)
+    if check is not None:
+        failure = _with_the_rest_checked(failure, raw, schema, check)
     holding = _holding_nul(raw, rows=rows) if nul.in_json(body) else {}
     if not holding:
         raise failure
     raise InvalidParameter.of_fields(nul.beside(failure.details or {}, holding))
+
+
+def _with_the_rest_checked(
+    failure: InvalidParameter, raw: dict[str, Any], schema: type[S], check: Callable[[S], object]
+) -> InvalidParameter:
+    """``failure``, with the fields ``check`` finds invalid among those the schema took.
+
+    Only a field's own problem joins (invalid_parameter, invalid_linkedin_url): a rule
+    across fields (at least one identifier, exactly one) may fail only for want of a field
+    the schema refused, and is told once that field is fixed.
+    """
+    invalid = failure.details or {}
+    try:
+        check(msgspec.convert(_without(raw, invalid), schema))
+    except (InvalidParameter, InvalidLinkedinUrl) as found:
+        more = {
+            path: problem for path, problem in (found.details or {}).items() if path not in invalid
+        }
+        if more:
+            return InvalidParameter.of_fields({**invalid, **more})
+    except (msgspec.ValidationError, LeadbaseError):
+        pass  # the rest alone is no valid body, or breaks a rule across fields
+    return failure
+
+
+def _without(raw: dict[str, Any], paths: Iterable[str]) -> dict[str, Any]:
+    """``raw`` without the values ``paths`` name (``filters.seniorities``, ``email``): an
+    object's key, or a whole list for a path into one (other items keep their indexes)."""
+    kept = dict(raw)
+    for path in paths:
+        keys = path.split("[", 1)[0].split(".")
+        holder = kept
+        for key in keys[:-1]:
+            inner = holder.get(key)
+            if not isinstance(inner, dict):
+                break
+            holder[key] = holder = dict(inner)
+        else:
+            holder.pop(keys[-1], None)
+    return kept
 
 
 def _refuse_nul(raw: Any, *, rows: str | None) -> None:

@@ -465,6 +465,40 @@ def test_unknown_fields_and_wrong_types_are_all_named(
     assert details["twitter"] == "unknown field"
 
 
+def test_wrong_types_and_unusable_values_are_named_in_one_answer(
+    api: TestClient[Litestar], acme: Tenant
+) -> None:
+    body = {"email": 42, "phone": "call me", "linkedin_url": "https://www.linkedin.com/company/x"}
+    assert_error(
+        post(api, acme, PEOPLE, body),
+        400,
+        "invalid_parameter",
+        param="email",
+        details={
+            "email": "expected a string or null, got an integer",
+            "phone": "not a valid phone number in international format (+<country code> ...)",
+            "linkedin_url": "expected https://www.linkedin.com/in/<slug>",
+        },
+    )
+    # A rule across fields waits for the refused field: the email may be the identifier.
+    assert_error(
+        post(api, acme, PEOPLE, {"email": 42}),
+        400,
+        "invalid_parameter",
+        details={"email": "expected a string or null, got an integer"},
+    )
+    assert_error(
+        post(api, acme, COMPANIES, {"mode": "psychic", "company_link": "linkedin.com/in/jane"}),
+        400,
+        "invalid_parameter",
+        details={
+            "mode": "'psychic' is not one of: database, realtime",
+            "company_link": "expected https://www.linkedin.com/company/<slug>",
+        },
+    )
+    assert_nothing_billed(acme)
+
+
 def test_realtime_without_the_plan_feature_is_not_entitled(
     profile: Settings, api: TestClient[Litestar], seeded: Catalog
 ) -> None:

@@ -373,6 +373,25 @@ def test_realtime_has_no_live_source_yet_and_charges_nothing(
         pytest.param(
             {
                 "filters": {
+                    "seniorities": ["emperor"],
+                    "keywords": "!!!",
+                    "company_domains": ["not a domain"],
+                },
+                "limit": "ten",
+            },
+            {
+                "filters.seniorities": "'emperor' is not one of: owner, founder, c_suite,"
+                " partner, vp, head, director, manager, senior, entry, intern"
+                " (at filters.seniorities[0])",
+                "limit": "expected an integer, got a string",
+                "filters.keywords": "holds no letters or digits",
+                "filters.company_domains[0]": "not a domain name",
+            },
+            id="wrong_types_beside_unusable_values",
+        ),
+        pytest.param(
+            {
+                "filters": {
                     "company_industries": ["Software", "   "],
                     "locations": ["US", {"city": " ", "region": "Bavaria"}],
                     "exclude_locations": [{"region": "\t"}],

@@ -98,7 +98,7 @@ async def enrich_person(
     realtime feature (403 not_entitled) and, with no live source configured yet, answers
     503 upstream_unavailable without charging.
     """
-    data = await parse_body(request, EnrichPerson)
+    data = await parse_body(request, EnrichPerson, check=enrich.person_query)
     query = enrich.person_query(data)
     enrich.check_mode(data.mode, entitlements=principal.entitlements)
 
@@ -128,7 +128,7 @@ async def enrich_company(
 
     1 credit on a match; 404 no_match (free) otherwise; mode as for people.
     """
-    data = await parse_body(request, EnrichCompany)
+    data = await parse_body(request, EnrichCompany, check=enrich.company_key)
     key = enrich.company_key(data)
     enrich.check_mode(data.mode, entitlements=principal.entitlements)
 

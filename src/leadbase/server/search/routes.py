@@ -26,7 +26,7 @@ from leadbase.server.catalog.schemas import CompanyOut, OpeningOut, PersonOut
 from leadbase.server.envelope import Envelope
 from leadbase.server.pipeline import Outcome, operation, run
 from leadbase.server.search import service as search
-from leadbase.server.search.filters import Kind
+from leadbase.server.search.filters import Kind, criteria
 from leadbase.server.search.schemas import (
     CompanyCount,
     CompanySearch,
@@ -63,7 +63,7 @@ async def search_people(
 ) -> Response[bytes]:
     """People matching every filter given; ``limit`` 1-2500 (default 25) per page, then
     ``meta.next_cursor`` until ``meta.has_more`` is false. Billed per person returned."""
-    data = await parse_body(request, PeopleSearch)
+    data = await parse_body(request, PeopleSearch, check=_filters_checked("people"))
     return await _page(request, principal, "people", data, search.search_people)
 
 
@@ -83,7 +83,7 @@ async def search_companies(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal]
 ) -> Response[bytes]:
     """Companies matching every filter given; paged and billed as people searches."""
-    data = await parse_body(request, CompanySearch)
+    data = await parse_body(request, CompanySearch, check=_filters_checked("companies"))
     return await _page(request, principal, "companies", data, search.search_companies)
 
 
@@ -104,7 +104,7 @@ async def search_openings(
 ) -> Response[bytes]:
     """Job openings (hiring signals) matching every filter given; paged and billed as
     people searches."""
-    data = await parse_body(request, OpeningSearch)
+    data = await parse_body(request, OpeningSearch, check=_filters_checked("openings"))
     return await _page(request, principal, "openings", data, search.search_openings)
 
 
@@ -142,7 +142,7 @@ async def count_people(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal]
 ) -> Response[bytes]:
     """How many people a search with these filters would return, all pages; free."""
-    data = await parse_body(request, PeopleCount)
+    data = await parse_body(request, PeopleCount, check=_filters_checked("people"))
     return await _count(
         request, principal, search.prepare_count("people", mode=data.mode, filters=data.filters)
     )
@@ -160,7 +160,7 @@ async def count_companies(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal]
 ) -> Response[bytes]:
     """How many companies a search with these filters would return; free."""
-    data = await parse_body(request, CompanyCount)
+    data = await parse_body(request, CompanyCount, check=_filters_checked("companies"))
     return await _count(
         request, principal, search.prepare_count("companies", mode=data.mode, filters=data.filters)
     )
@@ -178,7 +178,7 @@ async def count_openings(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal]
 ) -> Response[bytes]:
     """How many openings a search with these filters would return; free."""
-    data = await parse_body(request, OpeningCount)
+    data = await parse_body(request, OpeningCount, check=_filters_checked("openings"))
     return await _count(
         request, principal, search.prepare_count("openings", mode=data.mode, filters=data.filters)
     )
@@ -210,7 +210,7 @@ async def preview_people(
     """The first 1-25 (default 10) people of a search, masked: no id, email, phone or
     LinkedIn URL, the last name cut to its initial; ``has_email``/``has_phone`` say what a
     search would return. Free; ``meta.has_more`` says whether the search has more."""
-    data = await parse_body(request, PeoplePreview)
+    data = await parse_body(request, PeoplePreview, check=_filters_checked("people"))
     query = search.prepare_preview(data.filters, limit=data.limit)
 
     async def perform(session: AsyncSession) -> Outcome[list[PersonPreview]]:
@@ -249,3 +249,9 @@ ROUTES = [
     preview_people,
     get_opening,
 ]
+
+
+def _filters_checked(kind: Kind) -> Callable[[Any], object]:
+    """The filters' own checks (words, domains, locations), for ``parse_body`` to name
+    their problems beside the schema's in one answer."""
+    return lambda body: criteria(kind, body.filters)
