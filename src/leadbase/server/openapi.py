@@ -4,20 +4,21 @@ schemes, and the X-Customer-Id and Idempotency-Key request headers."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from pathlib import Path
 from typing import Any
 
 import msgspec
-from litestar import Litestar, Response, Router
+from litestar import Litestar, Response, Router, get
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.datastructures import CacheControlHeader
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.params import FromPath
 from litestar.routes import HTTPRoute
-from litestar.static_files import create_static_files_router
 
 from leadbase.server.envelope import PROBLEM_JSON, ErrorEnvelope, ProblemDetails
 from leadbase.server.errors import NotFound, catalog
@@ -25,10 +26,18 @@ from leadbase.server.idempotency.service import MAX_KEY_LENGTH
 from leadbase.server.pipeline import OPERATION_KEY, Operation
 
 # Swagger UI's files, shipped (docs_assets/README.md): /docs works on a network that
-# cannot reach a CDN, as a self-hosted server's often cannot.
-_DOCS_ASSETS = Path(__file__).with_name("docs_assets")
-_DOCS_ASSETS_PATH = "/docs/assets"
-_DOCS_ASSETS_MAX_AGE_SECONDS = 86_400
+# cannot reach a CDN, as a self-hosted server's often cannot. Their path names the version,
+# so a browser may keep them for good; only these four files are served, by name.
+_SWAGGER_UI_VERSION = "5.24.2"
+_DOCS_ASSETS_DIRECTORY = Path(__file__).with_name("docs_assets")
+_DOCS_ASSETS_PATH = f"/docs/assets/{_SWAGGER_UI_VERSION}"
+_DOCS_ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-standalone-preset.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon-32x32.png": "image/png",
+}
+_A_YEAR_SECONDS = 365 * 86_400
 _REF = "#/components/schemas/{name}"
 _HEADER_REF = "#/components/headers/{name}"
 _STATUS_TEXT = {
@@ -90,7 +99,7 @@ def openapi_config(version: str) -> OpenAPIConfig:
         render_plugins=[_swagger_ui()],
         openapi_router=Router(
             "/docs",
-            route_handlers=[_docs_assets()],
+            route_handlers=[docs_asset],
             include_in_schema=False,
             after_request=_no_html_not_found,
         ),
@@ -108,13 +117,22 @@ def _swagger_ui() -> SwaggerRenderPlugin:
     )
 
 
-def _docs_assets() -> Router:
-    return create_static_files_router(
-        path="/assets",
-        directories=[_DOCS_ASSETS],
-        cache_control=CacheControlHeader(max_age=_DOCS_ASSETS_MAX_AGE_SECONDS, public=True),
-        include_in_schema=False,
-    )
+@get(
+    f"/assets/{_SWAGGER_UI_VERSION}/{{name:str}}",
+    include_in_schema=False,
+    cache_control=CacheControlHeader(max_age=_A_YEAR_SECONDS, public=True, immutable=True),
+)
+async def docs_asset(name: FromPath[str]) -> Response[bytes]:
+    """One of Swagger UI's files; any other name is not found."""
+    media_type = _DOCS_ASSETS.get(name)
+    if media_type is None:
+        raise NotFound("No such documentation page; see /docs and /openapi.json.")
+    return Response(_asset(name), media_type=media_type)
+
+
+@functools.cache
+def _asset(name: str) -> bytes:
+    return (_DOCS_ASSETS_DIRECTORY / name).read_bytes()
 
 
 def _no_html_not_found(response: Response[Any]) -> Response[Any]:

@@ -288,17 +288,31 @@ def test_docs_load_swagger_ui_from_the_server_not_a_cdn(
     loaded = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page)
     assert len(loaded) == 4
     for url in loaded:
-        assert url.startswith("/docs/assets/"), url
+        assert url.startswith("/docs/assets/5.24.2/"), url
         asset = plain_client.get(url)
         assert asset.status_code == 200, url
         assert asset.content
-        assert "public" in asset.headers["cache-control"]
-    script = plain_client.get("/docs/assets/swagger-ui-bundle.js")
-    assert "javascript" in script.headers["content-type"]
+        # The path names the version: a browser may keep the file for good.
+        assert asset.headers["cache-control"] == "max-age=31536000, public, immutable"
+    script = plain_client.get("/docs/assets/5.24.2/swagger-ui-bundle.js")
+    assert script.headers["content-type"] == "text/javascript; charset=utf-8"
     assert b"SwaggerUIBundle" in script.content
 
 
-def test_an_unknown_docs_asset_is_not_found_as_json(plain_client: TestClient[Litestar]) -> None:
-    response = plain_client.get("/docs/assets/nothing.js")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/docs/assets/5.24.2/nothing.js",
+        "/docs/assets/5.24.2/README.md",  # beside the files, not one of them
+        "/docs/assets/5.24.2/LICENSE/x",
+        "/docs/assets/5.24.2/" + "a" * 300,
+        "/docs/assets/5.24.2/..%2Fopenapi.py",
+        "/docs/assets/4.0.0/swagger-ui.css",
+    ],
+)
+def test_anything_but_a_docs_asset_is_not_found_as_json(
+    plain_client: TestClient[Litestar], path: str
+) -> None:
+    response = plain_client.get(path)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
