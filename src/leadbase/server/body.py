@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from types import UnionType
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
@@ -132,35 +132,49 @@ def decode_struct(
             "The request body must be a JSON object.", details={"body": "expected a JSON object"}
         )
     failure = invalid_fields(raw, schema)
-    if check is not None:
-        failure = _with_the_rest_checked(failure, raw, schema, check)
     holding = _holding_nul(raw, rows=rows) if nul.in_json(body) else {}
+    if check is not None:
+        failure = _with_the_rest_checked(failure, raw, schema, check, holding)
     if not holding:
         raise failure
     raise InvalidParameter.of_fields(nul.beside(failure.details or {}, holding))
 
 
 def _with_the_rest_checked(
-    failure: InvalidParameter, raw: dict[str, Any], schema: type[S], check: Callable[[S], object]
+    failure: InvalidParameter,
+    raw: dict[str, Any],
+    schema: type[S],
+    check: Callable[[S], object],
+    holding: Mapping[str, str],
 ) -> InvalidParameter:
-    """``failure``, with the fields ``check`` finds invalid among those the schema took.
+    """``failure``, with the fields ``check`` finds invalid among those the schema took
+    (not those ``holding`` NUL: that is their problem)."""
+    invalid = failure.details or {}
+    more = problems_of_the_rest(raw, schema, {**invalid, **holding}, check)
+    return InvalidParameter.of_fields({**invalid, **more}) if more else failure
 
-    Only a field's own problem joins (invalid_parameter, invalid_linkedin_url): a rule
+
+def problems_of_the_rest(
+    raw: dict[str, Any],
+    schema: type[S],
+    invalid: Mapping[str, Any],
+    check: Callable[[S], object],
+) -> dict[str, str]:
+    """What ``check`` (an endpoint's own validation of a decoded value) finds wrong in the
+    fields of ``raw`` the schema took, ``invalid`` naming those it refused.
+
+    Only a field's own problem counts (invalid_parameter, invalid_linkedin_url): a rule
     across fields (at least one identifier, exactly one) may fail only for want of a field
     the schema refused, and is told once that field is fixed.
     """
-    invalid = failure.details or {}
     try:
         check(msgspec.convert(_without(raw, invalid), schema))
     except (InvalidParameter, InvalidLinkedinUrl) as found:
-        more = {
-            path: problem for path, problem in (found.details or {}).items() if path not in invalid
-        }
-        if more:
-            return InvalidParameter.of_fields({**invalid, **more})
+        details = found.details or {}
+        return {path: str(problem) for path, problem in details.items() if path not in invalid}
     except (msgspec.ValidationError, LeadbaseError):
-        pass  # the rest alone is no valid body, or breaks a rule across fields
-    return failure
+        pass  # the rest alone is no valid value, or breaks a rule across fields
+    return {}
 
 
 def _without(raw: dict[str, Any], paths: Iterable[str]) -> dict[str, Any]:

@@ -9,13 +9,13 @@ row, a NUL character in its text included, makes that row invalid and the rest g
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import msgspec
 
 from leadbase.server import nul
-from leadbase.server.body import invalid_fields
+from leadbase.server.body import invalid_fields, problems_of_the_rest
 from leadbase.server.errors import BulkLimitExceeded, InvalidParameter, PayloadIsEmpty
 
 ROW_REF_MAX_LENGTH = 200
@@ -60,12 +60,19 @@ def row_refs(rows: Sequence[Any], *, limit: int) -> list[str]:
     return list(first_seen)
 
 
-def typed_row(raw: dict[str, Any], schema: type[S]) -> S | dict[str, str]:
-    """One row as ``schema``, or every error it has: its invalid fields, and the fields
-    whose text holds NUL."""
+def typed_row(
+    raw: dict[str, Any], schema: type[S], *, check: Callable[[S], object] | None = None
+) -> S | dict[str, str]:
+    """One row as ``schema``, or every error it has: its invalid fields, the problems
+    ``check`` (the endpoint's own validation, as ``body.parse_body`` runs it) finds in the
+    others, and the fields whose text holds NUL."""
     refused = nul.holding_nul(raw, root="row")
     try:
         typed = msgspec.convert(raw, schema)
     except msgspec.ValidationError:
-        return nul.beside(invalid_fields(raw, schema).details or {}, refused)
+        invalid = invalid_fields(raw, schema).details or {}
+        if check is not None:  # not on a field holding NUL: that is its problem
+            refusing = {**invalid, **refused}
+            invalid = {**invalid, **problems_of_the_rest(raw, schema, refusing, check)}
+        return nul.beside(invalid, refused)
     return refused or typed

@@ -224,6 +224,32 @@ def test_501_rows_is_bulk_limit_exceeded_and_reserves_nothing(
     assert_nothing_billed(acme)
 
 
+def test_a_rows_wrong_types_and_unusable_values_are_named_together(
+    api: TestClient[Litestar], seeded: Catalog, acme: Tenant
+) -> None:
+    row = {"row_ref": "mixed", "email": 5, "linkedin_url": "https://linkedin.com/company/x"}
+    response = post(api, acme, PEOPLE, {"rows": [row, {"row_ref": "no-email", "email": 5}]})
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["results"] == [
+        {
+            "row_ref": "mixed",
+            "status": "invalid",
+            "code": "invalid_parameter",
+            "errors": {
+                "email": "expected a string or null, got an integer",
+                "linkedin_url": "expected https://www.linkedin.com/in/<slug>",
+            },
+        },
+        # A rule across fields (some identifier) waits for the refused email.
+        {
+            "row_ref": "no-email",
+            "status": "invalid",
+            "code": "invalid_parameter",
+            "errors": {"email": "expected a string or null, got an integer"},
+        },
+    ]
+
+
 def test_a_row_holding_nul_is_invalid_alone_and_the_rest_are_billed(
     api: TestClient[Litestar], seeded: Catalog, acme: Tenant
 ) -> None:

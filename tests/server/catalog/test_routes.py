@@ -14,6 +14,7 @@ from litestar.testing import TestClient
 from leadbase.server.catalog.enrich import NICKNAME_CONFIDENCE
 from leadbase.server.catalog.match import COMPANY_CONFIDENCE, EXACT_CONFIDENCE
 from leadbase.server.config import Settings
+from leadbase.server.nul import NO_NUL
 from tests.envelopes import assert_error
 from tests.factories import Tenant, make_key, make_tenant
 from tests.server.catalog.enrich_support import Catalog, seed_catalog
@@ -486,6 +487,17 @@ def test_wrong_types_and_unusable_values_are_named_in_one_answer(
         400,
         "invalid_parameter",
         details={"email": "expected a string or null, got an integer"},
+    )
+    # A field holding NUL is refused for that, not checked again.
+    assert_error(
+        post(api, acme, PEOPLE, {"email": "nope\u0000", "phone": "call me", "mode": 1}),
+        400,
+        "invalid_parameter",
+        details={
+            "mode": "expected a string, got an integer",
+            "phone": "not a valid phone number in international format (+<country code> ...)",
+            "email": NO_NUL,
+        },
     )
     assert_error(
         post(api, acme, COMPANIES, {"mode": "psychic", "company_link": "linkedin.com/in/jane"}),

@@ -451,7 +451,7 @@ def company_rows(raw: RawBulk) -> list[Row[CompanyKey]]:
 
 
 def _row(row_ref: str, raw: dict[str, Any], schema: type[S], build: Callable[[S], Q]) -> Row[Q]:
-    identifiers = bulk_rows.typed_row(raw, schema)
+    identifiers = bulk_rows.typed_row(raw, schema, check=build)
     if isinstance(identifiers, dict):
         return Row(row_ref=row_ref, query=None, errors=identifiers, code=InvalidParameter.code)
     try:
