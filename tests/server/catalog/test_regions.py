@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadbase.server.catalog.regions import (
-    CANADIAN_PROVINCES,
-    OTHER_REGIONS,
-    US_STATES,
-    other_spellings,
-)
+from leadbase.server.catalog.regions import REGIONS, other_spellings
 
 
 @pytest.mark.parametrize(
@@ -18,7 +13,8 @@ from leadbase.server.catalog.regions import (
         ("CA", "US", [("US", ("California",))]),
         ("california", "us", [("US", ("CA",))]),
         ("ca", None, [("US", ("California",))]),
-        ("Quebec", "CA", [("CA", ("QC",))]),
+        ("Quebec", "CA", [("CA", ("QC", "Québec", "PQ"))]),
+        ("qc", None, [("CA", ("Quebec", "Québec", "PQ"))]),
         ("ON", None, [("CA", ("Ontario",))]),
         ("CA", "DE", []),  # not a region of Germany
         ("Ontario", "US", []),  # a province, not a state
@@ -35,6 +31,8 @@ from leadbase.server.catalog.regions import (
             [("FR", ("IDF", "Île-de-France", "Île de France", "Ile-de-France"))],
         ),
         ("São Paulo", "BR", [("BR", ("SP", "Sao Paulo"))]),
+        ("Emilia Romagna", "IT", [("IT", ("Emilia-Romagna",))]),
+        ("Veneto", None, [("IT", ())]),
         ("Catalonia", None, [("ES", ("CT", "Cataluña", "Cataluna", "Catalunya"))]),
     ],
 )
@@ -45,8 +43,7 @@ def test_a_region_is_found_by_its_other_spellings_in_its_country(
 
 
 def test_no_spelling_names_two_regions_of_one_country() -> None:
-    countries = {"US": US_STATES.items(), "CA": CANADIAN_PROVINCES.items(), **OTHER_REGIONS}
-    for country, regions in countries.items():
+    for country, regions in REGIONS.items():
         for region in regions:
             for spelling in region:
                 found = other_spellings(spelling, country)
@@ -54,6 +51,6 @@ def test_no_spelling_names_two_regions_of_one_country() -> None:
 
 
 def test_every_country_has_its_regions_iso_codes_unique() -> None:
-    for country, regions in OTHER_REGIONS.items():
+    for country, regions in REGIONS.items():
         codes = [region[0] for region in regions if region[0].isupper()]
         assert len(codes) == len(set(codes)), country

@@ -108,3 +108,15 @@ def test_a_tsquery_parses_words_and_casts_facet_lexemes_as_they_are() -> None:
 def test_a_facet_lexeme_is_a_letter_and_the_ascii_lower_cased_value() -> None:
     assert facet_lexeme("i", "Food & Beverages") == "i:food & beverages"
     assert facet_lexeme("y", "MÜNCHEN") == "y:mÜnchen"
+
+
+def test_a_phrase_is_its_whole_words_in_order() -> None:
+    match = Match(required=(Words("title", ("general", "manager"), phrase=True),))
+    assert fts5_query(match, LAYOUT) == '({title} : ("general" + "manager"))'
+    compiled = tsquery(match, LAYOUT).compile(
+        dialect=postgresql.dialect(),  # type: ignore[no-untyped-call]
+        compile_kwargs={"literal_binds": True},
+    )
+    assert str(compiled) == (
+        "to_tsquery('leadbase_search'::regconfig, '(''general'':B <-> ''manager'':B)')"
+    )

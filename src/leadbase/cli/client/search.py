@@ -60,7 +60,8 @@ TitleOption = Annotated[
     list[str] | None,
     typer.Option(
         "--title",
-        help="A job title (word prefixes); repeat for any of several.",
+        help="A job title (word prefixes; CTO finds Chief Technology Officers too);"
+        " repeat for any of several.",
         show_default=False,
     ),
 ]
@@ -325,6 +326,8 @@ def _location(value: str) -> LocationFilter:
     """ "US" -> "US"; "London, GB" -> city and country; "Austin, Texas, US" -> all three;
     a part left empty is left out: ", Bavaria, DE" is a region of a country."""
     parts = [part.strip() for part in value.split(",")]
+    while len(parts) > 1 and not parts[-1]:
+        parts.pop()  # "London, GB," is London, GB
     if len(parts) == 1:
         return parts[0]
     location: LocationParts = {"country": parts[-1]}

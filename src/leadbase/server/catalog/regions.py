@@ -3,9 +3,9 @@ name ("CA", "California"), a local name and an English one ("Bayern", "Bavaria")
 and without accents ("Thüringen", "Thuringen"). Search treats them as one region in its
 country. An import keeps what it was given, and records show it as written.
 
-Covered: US states, Canadian provinces and territories, Australian states and
-territories, and the first-level regions of Germany, India, Brazil, Mexico, Spain, Italy,
-France and the Netherlands.
+Covered: US states, Canadian provinces and territories (English and French names),
+Australian states and territories, and the first-level regions of Germany, India, Brazil,
+Mexico, Spain, Italy, France and the Netherlands.
 """
 
 from __future__ import annotations
@@ -69,24 +69,26 @@ US_STATES: Mapping[str, str] = {
     "WY": "Wyoming",
     "PR": "Puerto Rico",
 }
-CANADIAN_PROVINCES: Mapping[str, str] = {
-    "AB": "Alberta",
-    "BC": "British Columbia",
-    "MB": "Manitoba",
-    "NB": "New Brunswick",
-    "NL": "Newfoundland and Labrador",
-    "NS": "Nova Scotia",
-    "NT": "Northwest Territories",
-    "NU": "Nunavut",
-    "ON": "Ontario",
-    "PE": "Prince Edward Island",
-    "QC": "Quebec",
-    "SK": "Saskatchewan",
-    "YT": "Yukon",
-}
-# A region's spellings, its ISO 3166-2 code first where data uses it. Accent-free and
-# hyphen-free forms are added by :func:`_variants`; only other words are listed here.
-OTHER_REGIONS: Mapping[str, tuple[tuple[str, ...], ...]] = {
+# A region's spellings, its ISO 3166-2 code first where data uses one (and former codes
+# still in use). Accent-free and hyphen-free forms are added by :func:`_variants`; only
+# other words are listed here.
+REGIONS: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    "US": tuple(US_STATES.items()),
+    "CA": (
+        ("AB", "Alberta"),
+        ("BC", "British Columbia", "Colombie-Britannique"),
+        ("MB", "Manitoba"),
+        ("NB", "New Brunswick", "Nouveau-Brunswick"),
+        ("NL", "Newfoundland and Labrador", "Terre-Neuve-et-Labrador", "Newfoundland"),
+        ("NS", "Nova Scotia", "Nouvelle-Écosse"),
+        ("NT", "Northwest Territories", "Territoires du Nord-Ouest"),
+        ("NU", "Nunavut"),
+        ("ON", "Ontario"),
+        ("PE", "Prince Edward Island", "Île-du-Prince-Édouard"),
+        ("QC", "Quebec", "Québec", "PQ"),
+        ("SK", "Saskatchewan"),
+        ("YT", "Yukon"),
+    ),
     "AU": (
         ("NSW", "New South Wales"),
         ("VIC", "Victoria"),
@@ -120,7 +122,7 @@ OTHER_REGIONS: Mapping[str, tuple[tuple[str, ...], ...]] = {
         ("AR", "Arunachal Pradesh"),
         ("AS", "Assam"),
         ("BR", "Bihar"),
-        ("CT", "Chhattisgarh", "CG"),
+        ("CG", "Chhattisgarh", "CT"),
         ("GA", "Goa"),
         ("GJ", "Gujarat"),
         ("HR", "Haryana"),
@@ -139,7 +141,7 @@ OTHER_REGIONS: Mapping[str, tuple[tuple[str, ...], ...]] = {
         ("RJ", "Rajasthan"),
         ("SK", "Sikkim"),
         ("TN", "Tamil Nadu"),
-        ("TG", "Telangana", "TS"),
+        ("TS", "Telangana", "TG"),
         ("TR", "Tripura"),
         ("UP", "Uttar Pradesh"),
         ("UK", "Uttarakhand", "UT", "Uttaranchal"),
@@ -237,25 +239,35 @@ OTHER_REGIONS: Mapping[str, tuple[tuple[str, ...], ...]] = {
         ("CE", "Ceuta"),
         ("ML", "Melilla"),
     ),
+    # Italy's region codes are numbers no export uses: names only.
     "IT": (
-        ("Piemonte", "Piedmont"),
-        ("Valle d'Aosta", "Aosta Valley", "Vallée d'Aoste"),
-        ("Lombardia", "Lombardy"),
-        ("Trentino-Alto Adige", "Trentino-South Tyrol", "Trentino-Alto Adige/Südtirol"),
-        ("Friuli-Venezia Giulia", "Friuli Venezia Giulia"),
-        ("Toscana", "Tuscany"),
-        ("Marche", "Marches"),
+        ("Abruzzo",),
+        ("Basilicata",),
+        ("Calabria",),
+        ("Campania",),
+        ("Emilia-Romagna",),
+        ("Friuli-Venezia Giulia",),
         ("Lazio", "Latium"),
+        ("Liguria",),
+        ("Lombardia", "Lombardy"),
+        ("Marche", "Marches"),
+        ("Molise",),
+        ("Piemonte", "Piedmont"),
         ("Puglia", "Apulia"),
-        ("Sicilia", "Sicily"),
         ("Sardegna", "Sardinia"),
+        ("Sicilia", "Sicily"),
+        ("Toscana", "Tuscany"),
+        ("Trentino-Alto Adige", "Trentino-South Tyrol", "Trentino-Alto Adige/Südtirol"),
+        ("Umbria",),
+        ("Valle d'Aosta", "Aosta Valley", "Vallée d'Aoste"),
+        ("Veneto",),
     ),
     "FR": (
         ("ARA", "Auvergne-Rhône-Alpes"),
         ("BFC", "Bourgogne-Franche-Comté", "Burgundy-Franche-Comté"),
         ("BRE", "Bretagne", "Brittany"),
         ("CVL", "Centre-Val de Loire"),
-        ("COR", "Corse", "Corsica"),
+        ("20R", "Corse", "Corsica", "COR"),
         ("GES", "Grand Est"),
         ("HDF", "Hauts-de-France"),
         ("IDF", "Île-de-France"),
@@ -303,12 +315,8 @@ def _variants(spellings: tuple[str, ...]) -> tuple[str, ...]:
 def _index() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     """Every spelling's key -> (country, all the region's spellings) for each region
     spelled so (a code such as "WA" names a region in two countries)."""
-    pairs = {
-        "US": tuple(US_STATES.items()),
-        "CA": tuple(CANADIAN_PROVINCES.items()),
-    }
     index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    for country, regions in (*pairs.items(), *OTHER_REGIONS.items()):
+    for country, regions in REGIONS.items():
         for region in regions:
             spellings = _variants(region)
             for spelling in spellings:

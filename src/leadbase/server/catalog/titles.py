@@ -45,7 +45,9 @@ DEPARTMENTS = (
     "other",
 )
 
-_ABBREVIATIONS = {
+# Short forms a title is read with, also the other spellings search matches a title filter's
+# words with (search.title_synonyms).
+ABBREVIATIONS = {
     "sr": "senior",
     "snr": "senior",
     "sen": "senior",
@@ -100,6 +102,26 @@ _ABBREVIATIONS = {
     "rn": "registered nurse",
     "ea": "executive assistant",
     "pa": "personal assistant",
+}
+# What search also matches a C-level title and a few other short forms with: titles are read
+# with these kept short (``_C_LEVEL`` and the vp rules place them).
+SPELLED_OUT = {
+    "ceo": "chief executive officer",
+    "cto": "chief technology officer",
+    "cfo": "chief financial officer",
+    "coo": "chief operating officer",
+    "cmo": "chief marketing officer",
+    "cio": "chief information officer",
+    "ciso": "chief information security officer",
+    "cpo": "chief product officer",
+    "cro": "chief revenue officer",
+    "cdo": "chief data officer",
+    "chro": "chief human resources officer",
+    "vp": "vice president",
+    "svp": "senior vice president",
+    "evp": "executive vice president",
+    "avp": "assistant vice president",
+    "hr": "human resources",
 }
 _C_LEVEL = {
     "ceo": "executive",
@@ -635,7 +657,7 @@ def _words(title: str) -> list[str]:
     text = _AFFILIATION.sub("", _JOIN_DOTTED.sub(r"\1", text))
     words: list[str] = []
     for word in _PUNCTUATION.sub(" ", text).split():
-        words.extend(_ABBREVIATIONS.get(word, word).split())
+        words.extend(ABBREVIATIONS.get(word, word).split())
     # "v p" (from "V. P.") and "vice president" both read as vp.
     return _merge_vp(words)
 

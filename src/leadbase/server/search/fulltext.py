@@ -42,13 +42,13 @@ def facet_token(letter: str, value: str) -> str:
 class Words:
     """Every word in ``field``, each as a word prefix (see :func:`as_prefix`); ``typed``
     for free text whose last word may be half typed (keywords), not for a value such as
-    a job title; ``exact`` for words that must each be a whole word (another spelling of
-    a title's words: ``title_synonyms``)."""
+    a job title; ``phrase`` for whole words that must follow each other in this order
+    (another spelling of a title's words: ``title_synonyms``)."""
 
     field: str
     words: tuple[str, ...]
     typed: bool = False
-    exact: bool = False
+    phrase: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +104,8 @@ def fts5_query(match: Match, layout: Layout) -> str:
 def _fts5(clause: Clause, layout: Layout) -> str:
     if isinstance(clause, Words):
         columns = " ".join(layout.columns[clause.field])
-        terms = " AND ".join(_fts5_word(word, prefix) for word, prefix in _terms(clause))
+        joined = " + " if clause.phrase else " AND "  # FTS5's "+" makes one phrase
+        terms = joined.join(_fts5_word(word, prefix) for word, prefix in _terms(clause))
         return f"({{{columns}}} : ({terms}))"
     if isinstance(clause, Facet):
         token = (
@@ -132,7 +133,7 @@ def as_prefix(words: tuple[str, ...], *, typed: bool = False) -> list[tuple[str,
 
 
 def _terms(words: Words) -> list[tuple[str, bool]]:
-    if words.exact:
+    if words.phrase:
         return [(word, False) for word in words.words]
     return as_prefix(words.words, typed=words.typed)
 
@@ -183,7 +184,7 @@ def _words_text(clause: Clause, layout: Layout) -> str:
     if isinstance(clause, Words):
         weights = layout.weights[clause.field]
         terms = (_tsquery_word(word, prefix, weights) for word, prefix in _terms(clause))
-        return "(" + " & ".join(terms) + ")"
+        return "(" + (" <-> " if clause.phrase else " & ").join(terms) + ")"
     assert isinstance(clause, AllOf | AnyOf)
     operator = " & " if isinstance(clause, AllOf) else " | "
     return "(" + operator.join(_words_text(item, layout) for item in clause.items) + ")"

@@ -81,9 +81,10 @@ Region = Annotated[
     msgspec.Meta(
         min_length=1,
         max_length=200,
-        description="A region as stored, or another spelling of it in its country: its code,"
-        ' its local or English name, with or without accents ("CA" and "California", "BY",'
-        ' "Bayern" and "Bavaria") for the US, CA, AU, DE, IN, BR, MX, ES, IT, FR and NL.',
+        description="A region as stored, or another spelling of it in its country: its code"
+        " (where exports use one), its local or English name, with or without accents or"
+        ' hyphens ("CA" and "California", "BY", "Bayern" and "Bavaria", "QC" and "Québec")'
+        " for the US, CA, AU, DE, IN, BR, MX, ES, IT, FR and NL.",
     ),
 ]
 CountryCode = Annotated[
@@ -158,8 +159,10 @@ TitleList = Annotated[
         min_length=1,
         max_length=MAX_VALUES,
         description="Any of these; a title matches when it holds every word given, each as"
-        ' a word prefix ("vp sales" matches "VP of Sales"); a one-letter word is a word of'
-        ' its own ("Engineer I", "r&d").',
+        ' a word prefix ("vp sales" matches "VP of Sales"), or another spelling of them as'
+        ' whole words ("cto" matches "Chief Technology Officer", "vice president" "VP",'
+        ' "sr mgr" "Senior Manager"); a one-letter word is a word of its own ("Engineer I",'
+        ' "r&d").',
     ),
 ]
 NameList = Annotated[

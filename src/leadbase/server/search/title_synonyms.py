@@ -12,46 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from leadbase.server.catalog import titles
 from leadbase.server.search.fulltext import AllOf, AnyOf, Clause, Words
 
+
 # Each group: spellings of one title word or phrase, in lower case, words separated by a
-# space. A word or phrase belongs to one group at most (a test checks it): an
-# abbreviation with two common meanings (CSO, PM, MD) has none.
-GROUPS: tuple[tuple[str, ...], ...] = (
-    ("ceo", "chief executive officer"),
-    ("cto", "chief technology officer", "chief technical officer"),
-    ("cfo", "chief financial officer"),
-    ("coo", "chief operating officer"),
-    ("cmo", "chief marketing officer"),
-    ("cio", "chief information officer"),
-    ("ciso", "chief information security officer"),
-    ("cpo", "chief product officer"),
-    ("cro", "chief revenue officer"),
-    ("cdo", "chief data officer"),
-    ("chro", "chief human resources officer"),
-    ("vp", "vice president"),
-    ("svp", "senior vice president"),
-    ("evp", "executive vice president"),
-    ("avp", "assistant vice president"),
-    ("sr", "senior", "snr"),
-    ("jr", "junior"),
-    ("mgr", "manager"),
-    ("dir", "director"),
-    ("hr", "human resources"),
-    ("gm", "general manager"),
-    ("swe", "software engineer"),
-    ("sde", "software development engineer"),
-    ("ae", "account executive"),
-    ("sdr", "sales development representative"),
-    ("bdr", "business development representative"),
-    ("bd", "business development"),
-    ("qa", "quality assurance"),
-    ("ux", "user experience"),
-    ("ml", "machine learning"),
-    ("ai", "artificial intelligence"),
-    ("bi", "business intelligence"),
-    ("cofounder", "co founder"),
-)
+# space: the short forms titles are read with (``catalog.titles``), then the long form.
+# An abbreviation with two common meanings (CSO, PM, MD) has none.
+def _groups() -> tuple[tuple[str, ...], ...]:
+    short_forms: dict[str, list[str]] = {}
+    for short, long in (*titles.ABBREVIATIONS.items(), *titles.SPELLED_OUT.items()):
+        short_forms.setdefault(long, []).append(short)
+    return tuple((*shorts, long) for long, shorts in short_forms.items())
+
+
+GROUPS = _groups()
 
 
 def _spellings() -> Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -84,7 +59,7 @@ def title_clause(field: str, title: tuple[str, ...]) -> Clause:
             parts.append(Words(field, tuple(plain)))
             plain = []
         phrase = title[start : start + len(found[0])]
-        others = (Words(field, other, exact=True) for other in found[1:])
+        others = (Words(field, other, phrase=True) for other in found[1:])
         parts.append(AnyOf((Words(field, phrase), *others)))
         start += len(found[0])
     if not parts:
