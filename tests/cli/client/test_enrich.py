@@ -147,6 +147,64 @@ def test_a_file_without_identifier_columns_is_refused(
     assert_failed(result, "invalid_csv_format")
 
 
+COMPANY_HEADERS = ["Account Name", "Website", "Company LinkedIn URL", "Owner"]
+COMPANIES = [
+    ["Acme", "https://www.acme.com/about", "", "by website (the domain wins over the name)"],
+    ["", "", "https://www.linkedin.com/company/acme-holdings", "by LinkedIn page"],
+    ["Globex Corporation", "", "", "by name"],
+    ["Initech", "", "", "two companies of the name"],
+    ["", "", "", "nothing to look up"],
+]
+
+
+def test_companies_are_enriched_by_their_strongest_identifier(
+    server: str, acme: Tenant, catalog: Catalog, tmp_path: Path
+) -> None:
+    source = write_csv(tmp_path / "accounts.csv", COMPANIES, headers=COMPANY_HEADERS)
+    output = tmp_path / "out.csv"
+    summary = run_enrich(server, acme, source, output, "--kind", "companies", "--chunk-size", "2")
+    assert (summary["matched"], summary["no_match"], summary["invalid"]) == (3, 1, 1)
+    rows = read_csv(output)
+    assert [row["Owner"] for row in rows] == [company[3] for company in COMPANIES]
+    assert [row["leadbase_status"] for row in rows] == [
+        "matched",
+        "matched",
+        "matched",
+        "no_match",
+        "invalid",
+    ]
+    by_site, by_page, by_name = rows[:3]
+    assert by_site["leadbase_company_id"] == by_page["leadbase_company_id"]
+    assert by_site["leadbase_company_id"] == catalog.companies["acme"]
+    assert (by_site["leadbase_name"], by_site["leadbase_domain"]) == (
+        "Acme Holdings, Inc.",
+        "acme.com",
+    )
+    assert (by_site["leadbase_industry"], by_site["leadbase_country"]) == ("Software", "GB")
+    assert by_site["leadbase_matched_on"] == "domain"
+    assert by_page["leadbase_matched_on"] == "linkedin"
+    assert by_name["leadbase_domain"] == "globex.io"
+    assert rows[4]["leadbase_errors"].startswith("company_id: one of these is required")
+    # 1 credit a company a call: both Acme rows share the first call, so Acme is billed
+    # once; Globex once; no match and invalid rows are free.
+    assert charged(acme) == 2 * 1_000
+
+
+def test_a_checkpoint_of_the_other_kind_is_refused(
+    server: str, acme: Tenant, catalog: Catalog, tmp_path: Path
+) -> None:
+    source = write_csv(tmp_path / "accounts.csv", COMPANIES, headers=COMPANY_HEADERS)
+    output = tmp_path / "out.csv"
+    checkpoint.save(
+        checkpoint.path_for(output),
+        checkpoint.Checkpoint(
+            input_sha256=enrich._sha256(source), chunk_size=500, mode="database", kind="people"
+        ),
+    )
+    result = enrich_command(server, acme, source, output, "--kind", "companies")
+    assert_failed(result, "checkpoint_mismatch")
+
+
 class Crash(Exception):
     """The process dies here: after the server answered, before anything was written."""
 

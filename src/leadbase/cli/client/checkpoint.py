@@ -33,11 +33,15 @@ class Checkpoint:
     # Chunks answered by replaying a stored answer (a rerun after a crash).
     replayed_chunks: int = 0
 
+    # What each row is (people or companies); checkpoints from before companies: people.
+    kind: str = "people"
+
     def same_work(self, other: Checkpoint) -> bool:
-        return (self.input_sha256, self.chunk_size, self.mode) == (
+        return (self.input_sha256, self.chunk_size, self.mode, self.kind) == (
             other.input_sha256,
             other.chunk_size,
             other.mode,
+            other.kind,
         )
 
     def advanced(self, **changes: int | float) -> Checkpoint:

@@ -1,7 +1,8 @@
-"""``leadbase enrich people.csv -o out.csv``: a CSV through the bulk enrichment endpoint.
+"""``leadbase enrich people.csv -o out.csv``: a CSV through the bulk enrichment endpoint
+(``--kind companies``: a list of accounts, by domain, LinkedIn page or name).
 
 Rows go in chunks of up to 500, ``--concurrency`` calls at a time; the output holds the
-input columns plus the ADDED_COLUMNS, in input order. Each chunk's Idempotency-Key is a
+input columns plus the kind's added columns, in input order. Each chunk's Idempotency-Key is a
 hash of the input file's content, the mode, the chunk's index and its rows, so a chunk sent
 again (after a crash that came after the server billed it but before the checkpoint said
 so) replays the stored answer instead of billing again; the server keeps keys 24 hours.
@@ -16,12 +17,12 @@ import io
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import Annotated, Any, BinaryIO
 
 import typer
 from rich.progress import (
@@ -32,12 +33,27 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from leadbase import BulkPeopleEnrichment, Leadbase, PersonRow
+from leadbase import (
+    BulkCompaniesEnrichment,
+    BulkPeopleEnrichment,
+    CompanyRow,
+    Leadbase,
+    PersonRow,
+)
 from leadbase._bulk import MAX_BULK_ROWS, map_ordered
 from leadbase._models import Mode
 from leadbase.cli.client import checkpoint
 from leadbase.cli.client.checkpoint import Checkpoint, CheckpointError
-from leadbase.cli.client.columns import ADDED_COLUMNS, IdentifierColumns, added_values, map_headers
+from leadbase.cli.client.columns import (
+    ADDED_COLUMNS,
+    COMPANY_ADDED_COLUMNS,
+    COMPANY_IDENTIFIERS,
+    PERSON_IDENTIFIERS,
+    IdentifierColumns,
+    added_values,
+    company_added_values,
+    map_headers,
+)
 from leadbase.cli.client.common import (
     ApiKeyOption,
     BaseUrlOption,
@@ -60,6 +76,66 @@ class ModeChoice(StrEnum):
     realtime = "realtime"
 
 
+class KindChoice(StrEnum):
+    people = "people"
+    companies = "companies"
+
+
+Row = PersonRow | CompanyRow
+Answer = BulkPeopleEnrichment | BulkCompaniesEnrichment
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """What enriching one kind of record takes: the columns it reads, the row it sends, the
+    bulk call, and the columns it adds."""
+
+    identifiers: Mapping[str, tuple[str, ...]]
+    # What a file needs, said when it has none of it.
+    needs: str
+    row: Callable[[IdentifierColumns, str, Sequence[str]], Row]
+    call: Callable[[Leadbase, list[Any], Mode, str], Answer]
+    added_columns: Sequence[str]
+    added_values: Callable[[Any], list[str]]
+
+
+def _person_row(columns: IdentifierColumns, row_ref: str, line: Sequence[str]) -> Row:
+    return PersonRow(row_ref=row_ref, **columns.identifiers(line))
+
+
+def _company_row(columns: IdentifierColumns, row_ref: str, line: Sequence[str]) -> Row:
+    return CompanyRow(row_ref=row_ref, **columns.company_identifier(line))
+
+
+def _people_call(client: Leadbase, rows: list[Any], mode: Mode, key: str) -> Answer:
+    return client.people.enrich_bulk(rows=rows, mode=mode, idempotency_key=key)
+
+
+def _companies_call(client: Leadbase, rows: list[Any], mode: Mode, key: str) -> Answer:
+    return client.companies.enrich_bulk(rows=rows, mode=mode, idempotency_key=key)
+
+
+TARGETS: Mapping[str, _Target] = {
+    "people": _Target(
+        identifiers=PERSON_IDENTIFIERS,
+        needs="email, LinkedIn URL, phone, first and last name or full name with company"
+        " domain or name",
+        row=_person_row,
+        call=_people_call,
+        added_columns=ADDED_COLUMNS,
+        added_values=added_values,
+    ),
+    "companies": _Target(
+        identifiers=COMPANY_IDENTIFIERS,
+        needs="domain or website, company LinkedIn URL, company name, leadbase_company_id",
+        row=_company_row,
+        call=_companies_call,
+        added_columns=COMPANY_ADDED_COLUMNS,
+        added_values=company_added_values,
+    ),
+}
+
+
 class EnrichError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -71,7 +147,7 @@ class EnrichError(Exception):
 class _Chunk:
     index: int
     lines: list[list[str]]
-    rows: list[PersonRow]
+    rows: list[Row]
     idempotency_key: str
 
 
@@ -80,7 +156,8 @@ def enrich(
         Path,
         typer.Argument(
             help="A UTF-8 CSV of people: email, LinkedIn URL, phone, or a name with the "
-            "company's domain or name (HubSpot, Salesforce, Apollo headers work).",
+            "company's domain or name (HubSpot, Salesforce, Apollo headers work); with "
+            "--kind companies, of companies: domain or website, LinkedIn page or name.",
             exists=True,
             dir_okay=False,
             readable=True,
@@ -103,6 +180,9 @@ def enrich(
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=32, help="Bulk calls in flight at once.")
     ] = 4,
+    kind: Annotated[
+        KindChoice, typer.Option("--kind", help="What each row is: a person or a company.")
+    ] = KindChoice.people,
     mode: Annotated[
         ModeChoice, typer.Option("--mode", help="The catalog, or live sources too.")
     ] = ModeChoice.database,
@@ -120,7 +200,7 @@ def enrich(
     customer: CustomerOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Enrich a CSV of people in bulk calls; resumable after Ctrl-C or a crash."""
+    """Enrich a CSV of people (or companies) in bulk calls; resumable after Ctrl-C or a crash."""
     if mode not in ("database", "realtime"):
         fail(
             "invalid_parameter",
@@ -149,6 +229,7 @@ def enrich(
                 chunk_size=chunk_size,
                 concurrency=concurrency,
                 mode=mode.value,
+                kind=kind.value,
                 restart=restart,
                 on_progress=on_progress,
             )
@@ -180,19 +261,21 @@ def run(
     chunk_size: int = MAX_BULK_ROWS,
     concurrency: int = 4,
     mode: Mode = "database",
+    kind: str = "people",
     restart: bool = False,
     on_progress: OnProgress | None = None,
 ) -> Checkpoint:
     """Enrich ``source`` into ``output``, resuming from the checkpoint next to it."""
-    fresh = Checkpoint(input_sha256=_sha256(source), chunk_size=chunk_size, mode=mode)
+    target = TARGETS[kind]
+    fresh = Checkpoint(input_sha256=_sha256(source), chunk_size=chunk_size, mode=mode, kind=kind)
     state_path = checkpoint.path_for(output)
     headers, total = _read_shape(source)
-    columns = map_headers(headers)
+    columns = map_headers(headers, target.identifiers)
     if not columns.fields:
         raise EnrichError(
             "invalid_csv_format",
-            f"{source} has no column enrich can match on (email, LinkedIn URL, phone, first and "
-            f"last name or full name with company domain or name); found: {', '.join(headers)}",
+            f"{source} has no column enrich can match {kind} on ({target.needs});"
+            f" found: {', '.join(headers)}",
         )
     state = _resume(state_path, output, fresh, restart=restart)
     with output.open("r+b" if state.output_bytes else "wb") as out:
@@ -200,21 +283,18 @@ def run(
             out.truncate(state.output_bytes)
             out.seek(state.output_bytes)
         else:
-            state = _write(out, [[*headers, *ADDED_COLUMNS]], state)
+            state = _write(out, [[*headers, *target.added_columns]], state)
             checkpoint.save(state_path, state)
         if on_progress:
             on_progress(state.rows_done, total)
         with source.open(newline="", encoding="utf-8-sig") as file:
-            chunks = _chunks(csv.reader(file), columns, state)
+            chunks = _chunks(csv.reader(file), columns, target, state)
 
-            def call(chunk: _Chunk) -> tuple[_Chunk, BulkPeopleEnrichment]:
-                answer = client.people.enrich_bulk(
-                    rows=chunk.rows, mode=mode, idempotency_key=chunk.idempotency_key
-                )
-                return chunk, answer
+            def call(chunk: _Chunk) -> tuple[_Chunk, Answer]:
+                return chunk, target.call(client, chunk.rows, mode, chunk.idempotency_key)
 
             for chunk, answer in map_ordered(call, chunks, concurrency=concurrency):
-                state = _finish_chunk(out, chunk, answer, state)
+                state = _finish_chunk(out, chunk, answer, target, state)
                 checkpoint.save(state_path, state)
                 if on_progress:
                     on_progress(state.rows_done, total)
@@ -257,7 +337,7 @@ def _resume(state_path: Path, output: Path, fresh: Checkpoint, *, restart: bool)
     if not saved.same_work(fresh):
         raise EnrichError(
             "checkpoint_mismatch",
-            f"{state_path} was written for another input file, chunk size or mode; "
+            f"{state_path} was written for another input file, chunk size, mode or kind; "
             "pass --restart to start over",
         )
     size = output.stat().st_size if output.exists() else -1
@@ -270,7 +350,7 @@ def _resume(state_path: Path, output: Path, fresh: Checkpoint, *, restart: bool)
 
 
 def _chunks(
-    reader: Iterator[list[str]], columns: IdentifierColumns, state: Checkpoint
+    reader: Iterator[list[str]], columns: IdentifierColumns, target: _Target, state: Checkpoint
 ) -> Iterator[_Chunk]:
     """The chunks after the finished ones; a row's row_ref is its number in the file."""
     next(reader)  # the header
@@ -283,21 +363,28 @@ def _chunks(
             first = number
         lines.append(line)
         if len(lines) == state.chunk_size:
-            yield _chunk(index, lines, first, columns, state)
+            yield _chunk(index, lines, first, columns, target, state)
             index, lines = index + 1, []
     if lines:
-        yield _chunk(index, lines, first, columns, state)
+        yield _chunk(index, lines, first, columns, target, state)
 
 
 def _chunk(
-    index: int, lines: list[list[str]], first: int, columns: IdentifierColumns, state: Checkpoint
+    index: int,
+    lines: list[list[str]],
+    first: int,
+    columns: IdentifierColumns,
+    target: _Target,
+    state: Checkpoint,
 ) -> _Chunk:
     rows = [
-        PersonRow(row_ref=str(number), **columns.identifiers(line))
-        for number, line in enumerate(lines, start=first)
+        target.row(columns, str(number), line) for number, line in enumerate(lines, start=first)
     ]
+    # People's keys are as they were before companies could be enriched: a run resumed
+    # across that upgrade replays its billed chunks.
+    kind = [] if state.kind == "people" else [state.kind]
     identity = json.dumps(
-        [state.input_sha256, state.mode, index, rows], separators=(",", ":"), sort_keys=True
+        [state.input_sha256, state.mode, *kind, index, rows], separators=(",", ":"), sort_keys=True
     )
     key = "lb-cli-enrich-" + hashlib.sha256(identity.encode()).hexdigest()[:40]
     return _Chunk(index=index, lines=lines, rows=rows, idempotency_key=key)
@@ -314,7 +401,7 @@ def _write(out: BinaryIO, lines: Sequence[Sequence[str]], state: Checkpoint) -> 
 
 
 def _finish_chunk(
-    out: BinaryIO, chunk: _Chunk, answer: BulkPeopleEnrichment, state: Checkpoint
+    out: BinaryIO, chunk: _Chunk, answer: Answer, target: _Target, state: Checkpoint
 ) -> Checkpoint:
     results = answer.results
     if [result.row_ref for result in results] != [row["row_ref"] for row in chunk.rows]:
@@ -323,7 +410,10 @@ def _finish_chunk(
         )
     state = _write(
         out,
-        [[*line, *added_values(result)] for line, result in zip(chunk.lines, results, strict=True)],
+        [
+            [*line, *target.added_values(result)]
+            for line, result in zip(chunk.lines, results, strict=True)
+        ],
         state,
     )
     meta = answer.meta
