@@ -51,7 +51,7 @@ class LocationParts(TypedDict, total=False):
     city: str
 
 
-# A bare string is an ISO 3166-1 alpha-2 country code: "US".
+# A bare string is a country: its ISO 3166-1 alpha-2 code ("US") or English name ("Germany").
 LocationFilter = str | LocationParts
 
 

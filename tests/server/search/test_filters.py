@@ -94,8 +94,24 @@ def test_given_lists_the_filters_set_in_declaration_order() -> None:
 def test_a_location_string_is_a_country_and_an_object_needs_every_part() -> None:
     found = criteria("people", people(locations=["us", {"country": "DE", "city": "Berlin"}]))
     assert found.match == Match(
-        required=(AnyOf((Facet("c", "us"), AllOf((Facet("c", "DE"), Facet("y", "Berlin"))))),)
+        required=(AnyOf((Facet("c", "US"), AllOf((Facet("c", "DE"), Facet("y", "Berlin"))))),)
     )
+
+
+def test_a_country_is_its_code_or_its_english_name() -> None:
+    named = criteria("people", people(locations=["Germany", {"country": "united states"}]))
+    coded = criteria("people", people(locations=["de", {"country": "US"}]))
+    assert named.match == coded.match
+    assert criteria("people", people(locations=["UK"])).match == Match(
+        required=(AnyOf((Facet("c", "GB"),)),)
+    )
+    with pytest.raises(InvalidParameter) as raised:
+        criteria("people", people(locations=["Atlantis", {"country": "XX", "city": "Paris"}]))
+    unknown = "not a country: an ISO 3166-1 alpha-2 code or an English name"
+    assert raised.value.details == {
+        "filters.locations[0]": unknown,
+        "filters.locations[1].country": unknown,
+    }
 
 
 def test_no_filter_asks_nothing_of_the_index() -> None:
@@ -166,7 +182,7 @@ def test_a_state_is_found_by_its_other_spelling_only_in_its_own_country() -> Non
                 (
                     AllOf(
                         (
-                            Facet("c", "us"),
+                            Facet("c", "US"),
                             AnyOf((Facet("r", "wa"), Facet("r", "Washington"))),
                         )
                     ),

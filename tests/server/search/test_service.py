@@ -96,6 +96,10 @@ PEOPLE_CASES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "seniorities_match_any": ({"seniorities": ["vp", "c_suite"]}, [JOSE, WEI]),
     "departments_match_any": ({"departments": ["engineering"]}, [BOB, WEI]),
     "locations_take_country_codes_in_any_case": ({"locations": ["us"]}, [ANA, BOB, WEI]),
+    "locations_take_country_names": (
+        {"locations": ["Germany", {"country": "United States", "city": "Austin"}]},
+        [JOSE, BOB, HANS],
+    ),
     "locations_need_every_part_of_an_object": (
         {"locations": [{"country": "US", "city": "austin"}]},
         [BOB],

@@ -81,7 +81,7 @@ LocationOption = Annotated[
     list[str] | None,
     typer.Option(
         "--location",
-        help='A country code ("US"), "City, CC" or "City, Region, CC" (", Bavaria, DE" for a'
+        help='A country ("US", "Germany"), "City, CC" or "City, Region, CC" (", Bavaria, DE" for a'
         " region); repeat for any of several.",
         show_default=False,
     ),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from leadbase.server.catalog import normalize
+from leadbase.server.catalog.records import country_code
 from leadbase.server.catalog.regions import other_spellings
 from leadbase.server.errors import (
     InvalidParameter,
@@ -197,13 +198,22 @@ class _Builder:
 
     def _place(self, path: str, value: LocationFilter) -> Location:
         if isinstance(value, str):
-            return Location(country=value)
-        region, city = value.region, value.city
+            return Location(country=self._country(path, value))
+        country, region, city = value.country, value.region, value.city
         return Location(
-            country=value.country,
+            country=self._country(f"{path}.country", country) if country is not None else None,
             region=self._stripped(f"{path}.region", region) if region is not None else None,
             city=self._stripped(f"{path}.city", city) if city is not None else None,
         )
+
+    def _country(self, path: str, value: str) -> str:
+        """The ISO code of a country given by its code or English name ("Germany"), as
+        imports store it."""
+        code = country_code(value)
+        if code is None:
+            self.errors[path] = "not a country: an ISO 3166-1 alpha-2 code or an English name"
+            return value
+        return code
 
     def _stripped(self, path: str, value: str) -> str:
         # Facets are stored stripped: " Software " would never match, "  " match nothing.

@@ -87,8 +87,14 @@ Region = Annotated[
         " for the US, CA, AU, DE, IN, BR, MX, ES, IT, FR and NL.",
     ),
 ]
-CountryCode = Annotated[
-    str, msgspec.Meta(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code.")
+Country = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=2,
+        max_length=60,
+        description='An ISO 3166-1 alpha-2 country code ("DE"), or the country\'s English name'
+        ' ("Germany", "United States", "UK").',
+    ),
 ]
 # A string, not a datetime: msgspec decodes a field as a date or a datetime, not either,
 # and "posted since November 1st" is a date. :func:`moment` reads it.
@@ -141,7 +147,7 @@ def _check_since(name: str, since: str | None) -> None:
 class Location(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Matches when every part given matches (case-insensitively, for ASCII letters)."""
 
-    country: CountryCode | None = None
+    country: Country | None = None
     region: Region | None = None
     city: Text | None = None
 
@@ -150,8 +156,8 @@ class Location(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise ValueError("a location needs a country, a region or a city")
 
 
-# A bare string is a country code: "US" is {"country": "US"}.
-LocationFilter = CountryCode | Location
+# A bare string is a country: "US" is {"country": "US"}.
+LocationFilter = Country | Location
 
 TitleList = Annotated[
     list[Text],
@@ -187,7 +193,7 @@ LocationList = Annotated[
     msgspec.Meta(
         min_length=1,
         max_length=MAX_VALUES,
-        description='Any of these: a country code ("US") or {country, region, city}.',
+        description='Any of these: a country ("US", "Germany") or {country, region, city}.',
     ),
 ]
 IndustryList = Annotated[
