@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from leadbase import CompanyIdentifiers, CompanyRowResult, PersonIdentifiers, PersonRowResult
+from leadbase import (
+    Company,
+    CompanyIdentifiers,
+    CompanyRowResult,
+    PersonIdentifiers,
+    PersonRowResult,
+)
 
 # field -> header aliases, in header_key form, strongest first.
 PERSON_IDENTIFIERS: Mapping[str, tuple[str, ...]] = {
@@ -203,6 +209,15 @@ def company_added_values(result: CompanyRowResult) -> list[str]:
         result.status,
         f"{match.confidence:g}" if match else "",
         ";".join(match.matched_on) if match else "",
+        *company_values(company),
+        errors,
+    ]
+
+
+def company_values(company: Company) -> list[str]:
+    """A company as id, name, domain, industry, headcount range, country, LinkedIn URL:
+    the company columns of ``enrich --kind companies`` and ``search companies``."""
+    return [
         company.id,
         company.name,
         company.domain or "",
@@ -210,5 +225,4 @@ def company_added_values(result: CompanyRowResult) -> list[str]:
         company.headcount_range or "",
         company.location.country or "",
         company.linkedin_url or "",
-        errors,
     ]

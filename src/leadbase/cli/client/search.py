@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.table import Table
 
 from leadbase import (
-    Company,
     CompanyFilters,
+    Count,
     Leadbase,
     LocationFilter,
     LocationParts,
@@ -28,6 +28,7 @@ from leadbase import (
     PeopleFilters,
     Person,
 )
+from leadbase.cli.client.columns import company_values
 from leadbase.cli.client.common import (
     ApiKeyOption,
     BaseUrlOption,
@@ -160,37 +161,29 @@ def people(
     customer: CustomerOption = None,
 ) -> None:
     """Find people by title, seniority, department, location, company."""
-    filters: PeopleFilters = {}
-    if title:
-        filters["job_titles"] = title
-    if seniority:
-        filters["seniorities"] = seniority
-    if department:
-        filters["departments"] = department
-    if location:
-        filters["locations"] = _locations(location)
-    if exclude_location:
-        filters["exclude_locations"] = _locations(exclude_location)
-    if company_domain:
-        filters["company_domains"] = company_domain
-    if has_email:
-        filters["has_email"] = True
-    if has_phone:
-        filters["has_phone"] = True
-    if updated_since:
-        filters["updated_since"] = _since("--updated-since", updated_since)
-    if keyword:
-        filters["keywords"] = keyword
-    connection = Connection(api_key, base_url, customer)
-    if count:
-        with _connected(connection) as client:
-            _print_count(client.search.count_people(filters=filters).count, output)
-        return
-
-    def pages(client: Leadbase, size: int, cursor: str | None) -> Page[Any]:
-        return client.search.people(filters=filters, limit=size, cursor=cursor)
-
-    _print(_search(pages, limit, connection), PERSON_COLUMNS, _person_row, output)
+    filters = _given(
+        job_titles=title,
+        seniorities=seniority,
+        departments=department,
+        locations=_locations(location),
+        exclude_locations=_locations(exclude_location),
+        company_domains=company_domain,
+        has_email=has_email,
+        has_phone=has_phone,
+        updated_since=_since("--updated-since", updated_since),
+        keywords=keyword,
+    )
+    answer = _Answer(
+        Connection(api_key, base_url, customer), count=count, limit=limit, output=output
+    )
+    answer.give(
+        lambda client: client.search.count_people(filters=cast(PeopleFilters, filters)),
+        lambda client, size, cursor: client.search.people(
+            filters=cast(PeopleFilters, filters), limit=size, cursor=cursor
+        ),
+        PERSON_COLUMNS,
+        _person_row,
+    )
 
 
 @app.command("companies")
@@ -225,29 +218,25 @@ def companies(
     customer: CustomerOption = None,
 ) -> None:
     """Find companies by name, industry, headcount, location."""
-    filters: CompanyFilters = {}
-    if name:
-        filters["names"] = name
-    if industry:
-        filters["industries"] = industry
-    if headcount:
-        filters["headcounts"] = headcount
-    if location:
-        filters["locations"] = _locations(location)
-    if exclude_location:
-        filters["exclude_locations"] = _locations(exclude_location)
-    if keyword:
-        filters["keywords"] = keyword
-    connection = Connection(api_key, base_url, customer)
-    if count:
-        with _connected(connection) as client:
-            _print_count(client.search.count_companies(filters=filters).count, output)
-        return
-
-    def pages(client: Leadbase, size: int, cursor: str | None) -> Page[Any]:
-        return client.search.companies(filters=filters, limit=size, cursor=cursor)
-
-    _print(_search(pages, limit, connection), COMPANY_COLUMNS, _company_row, output)
+    filters = _given(
+        names=name,
+        industries=industry,
+        headcounts=headcount,
+        locations=_locations(location),
+        exclude_locations=_locations(exclude_location),
+        keywords=keyword,
+    )
+    answer = _Answer(
+        Connection(api_key, base_url, customer), count=count, limit=limit, output=output
+    )
+    answer.give(
+        lambda client: client.search.count_companies(filters=cast(CompanyFilters, filters)),
+        lambda client, size, cursor: client.search.companies(
+            filters=cast(CompanyFilters, filters), limit=size, cursor=cursor
+        ),
+        COMPANY_COLUMNS,
+        company_values,
+    )
 
 
 @app.command("openings")
@@ -275,37 +264,38 @@ def openings(
     customer: CustomerOption = None,
 ) -> None:
     """Find job openings (hiring signals) by title, location, company, date posted."""
-    filters: OpeningFilters = {}
-    if title:
-        filters["titles"] = title
-    if seniority:
-        filters["seniorities"] = seniority
-    if department:
-        filters["departments"] = department
-    if location:
-        filters["locations"] = _locations(location)
-    if exclude_location:
-        filters["exclude_locations"] = _locations(exclude_location)
-    if company_domain:
-        filters["company_domains"] = company_domain
-    if posted_since:
-        filters["posted_since"] = _since("--posted-since", posted_since)
-    if keyword:
-        filters["keywords"] = keyword
-    connection = Connection(api_key, base_url, customer)
-    if count:
-        with _connected(connection) as client:
-            _print_count(client.search.count_openings(filters=filters).count, output)
-        return
-
-    def pages(client: Leadbase, size: int, cursor: str | None) -> Page[Any]:
-        return client.search.openings(filters=filters, limit=size, cursor=cursor)
-
-    _print(_search(pages, limit, connection), OPENING_COLUMNS, _opening_row, output)
+    filters = _given(
+        titles=title,
+        seniorities=seniority,
+        departments=department,
+        locations=_locations(location),
+        exclude_locations=_locations(exclude_location),
+        company_domains=company_domain,
+        posted_since=_since("--posted-since", posted_since),
+        keywords=keyword,
+    )
+    answer = _Answer(
+        Connection(api_key, base_url, customer), count=count, limit=limit, output=output
+    )
+    answer.give(
+        lambda client: client.search.count_openings(filters=cast(OpeningFilters, filters)),
+        lambda client, size, cursor: client.search.openings(
+            filters=cast(OpeningFilters, filters), limit=size, cursor=cursor
+        ),
+        OPENING_COLUMNS,
+        _opening_row,
+    )
 
 
-def _since(option: str, value: str) -> dt.date | dt.datetime:
+def _given(**options: object) -> dict[str, Any]:
+    """The filters the options set: each one given, a flag only when it is on."""
+    return {name: value for name, value in options.items() if value not in (None, False, [], "")}
+
+
+def _since(option: str, value: str | None) -> dt.date | dt.datetime | None:
     """A date, or a date-time (without its offset the server refuses it, saying so)."""
+    if value is None:
+        return None
     text = value.strip()
     try:
         if len(text) == len("2026-11-01"):
@@ -318,8 +308,8 @@ def _since(option: str, value: str) -> dt.date | dt.datetime:
         ) from None
 
 
-def _locations(values: Sequence[str]) -> list[LocationFilter]:
-    return [_location(value) for value in values]
+def _locations(values: Sequence[str] | None) -> list[LocationFilter] | None:
+    return None if values is None else [_location(value) for value in values]
 
 
 def _location(value: str) -> LocationFilter:
@@ -365,6 +355,30 @@ def _search(
         return list(_collect(lambda size, cursor: pages(client, size, cursor), limit))
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What a search command prints: the results up to ``limit``, or with ``count`` how
+    many there are (free)."""
+
+    connection: Connection
+    count: bool
+    limit: int
+    output: Format
+
+    def give(
+        self,
+        counted: Callable[[Leadbase], Count],
+        pages: Callable[[Leadbase, int, str | None], Page[Any]],
+        columns: Sequence[str],
+        row: Callable[[Any], list[str]],
+    ) -> None:
+        if self.count:
+            with _connected(self.connection) as client:
+                _print_count(counted(client).count, self.output)
+            return
+        _print(_search(pages, self.limit, self.connection), columns, row, self.output)
+
+
 def _print_count(found: int, output: Format) -> None:
     if output is Format.json:
         typer.echo(json.dumps({"count": found}))
@@ -400,18 +414,6 @@ def _person_row(person: Person) -> list[str]:
         person.phones[0].e164 if person.phones else "",
         person.linkedin_url or "",
         person.location.country or "",
-    ]
-
-
-def _company_row(company: Company) -> list[str]:
-    return [
-        company.id,
-        company.name,
-        company.domain or "",
-        company.industry or "",
-        company.headcount_range or "",
-        company.location.country or "",
-        company.linkedin_url or "",
     ]
 
 
