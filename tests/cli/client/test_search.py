@@ -7,6 +7,7 @@ import io
 import json
 
 import httpx
+import pytest
 
 from tests.cli.cli import assert_failed, invoke
 from tests.factories import Tenant
@@ -115,3 +116,32 @@ def test_a_since_that_is_no_date_is_refused_before_any_call(server: str, acme: T
     )  # fmt: skip
     assert result.exit_code == 2
     assert "expected a date (2026-11-01)" in result.output
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param(
+            ["people", "--title", "vp", "--seniority", "vp", "--department", "engineering",
+             "--location", "GB", "--exclude-location", "US", "--company-domain", "acme.com",
+             "--has-email", "--has-phone", "--updated-since", "2020-01-01", "--keyword", "jane"],
+            id="people",
+        ),
+        pytest.param(
+            ["companies", "--name", "acme", "--industry", "Software", "--headcount", "51-200",
+             "--location", "United Kingdom", "--exclude-location", "US", "--keyword", "acme"],
+            id="companies",
+        ),
+        pytest.param(
+            ["openings", "--title", "engineer", "--seniority", "senior", "--department",
+             "engineering", "--location", "GB", "--exclude-location", "US",
+             "--company-domain", "acme.com", "--posted-since", "2020-01-01", "--keyword", "acme"],
+            id="openings",
+        ),
+    ],
+)  # fmt: skip
+def test_every_option_is_a_filter_the_server_takes(
+    server: str, acme: Tenant, catalog: Catalog, options: list[str]
+) -> None:
+    # The server refuses an unknown filter: each option's name reached it as one it knows.
+    assert _search(server, acme, *options, "--count", "--format", "json").startswith('{"count": ')
