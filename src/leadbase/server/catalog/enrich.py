@@ -41,6 +41,15 @@ MAX_BULK_ROWS = 500
 
 Mode = Literal["database", "realtime"]
 RowStatus = Literal["matched", "no_match", "invalid"]
+RowErrorCode = Annotated[
+    str,
+    msgspec.Meta(
+        description="An invalid row's error code, the one a single call with the row would"
+        " get: invalid_parameter, invalid_linkedin_url, at_least_one_required or"
+        " exactly_one_required (its problems by field are in errors).",
+        examples=["invalid_linkedin_url"],
+    ),
+]
 Q = TypeVar("Q")
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -187,9 +196,7 @@ class PersonRowResult(msgspec.Struct, kw_only=True, omit_defaults=True):
     status: RowStatus
     person: PersonOut | None = None
     match: Match | None = None
-    # An invalid row's error code, the one a single call with the row would get, and its
-    # problems by field.
-    code: str | None = None
+    code: RowErrorCode | None = None
     errors: dict[str, str] | None = None
 
 
@@ -198,9 +205,7 @@ class CompanyRowResult(msgspec.Struct, kw_only=True, omit_defaults=True):
     status: RowStatus
     company: CompanyOut | None = None
     match: Match | None = None
-    # An invalid row's error code, the one a single call with the row would get, and its
-    # problems by field.
-    code: str | None = None
+    code: RowErrorCode | None = None
     errors: dict[str, str] | None = None
 
 

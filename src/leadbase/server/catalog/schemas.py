@@ -213,6 +213,15 @@ class RawUpsert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 UpsertStatus = Literal["created", "merged", "suppressed", "invalid"]
+UpsertErrorCode = Annotated[
+    str,
+    msgspec.Meta(
+        description="An invalid row's error code: invalid_linkedin_url for a malformed"
+        " LinkedIn URL, at_least_one_required for a person with nothing to be found by,"
+        " else invalid_parameter (its problems by field are in errors).",
+        examples=["invalid_parameter"],
+    ),
+]
 
 
 class UpsertRowResult(msgspec.Struct, kw_only=True):
@@ -222,9 +231,7 @@ class UpsertRowResult(msgspec.Struct, kw_only=True):
     id: str | None = None
     # What the merge matched on: email, linkedin, phone, name_company, domain, name, url...
     matched_by: str | None = None
-    # An invalid row's error code (invalid_parameter, invalid_linkedin_url,
-    # at_least_one_required) and its problems by field.
-    code: str | None = None
+    code: UpsertErrorCode | None = None
     errors: dict[str, str] | None = None
 
 
