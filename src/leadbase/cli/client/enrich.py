@@ -2,10 +2,11 @@
 (``--kind companies``: a list of accounts, by domain, LinkedIn page or name).
 
 Rows go in chunks of up to 500, ``--concurrency`` calls at a time; the output holds the
-input columns plus the kind's added columns, in input order. Each chunk's Idempotency-Key is a
-hash of the input file's content, the mode, the chunk's index and its rows, so a chunk sent
-again (after a crash that came after the server billed it but before the checkpoint said
-so) replays the stored answer instead of billing again; the server keeps keys 24 hours.
+input columns plus the kind's added columns, in input order. Each chunk's Idempotency-Key
+is a hash of the input file's content, the mode (and kind, for companies), the chunk's
+index and its rows, so a chunk sent again (after a crash that came after the server billed
+it but before the checkpoint said so) replays the stored answer instead of billing again;
+the server keeps keys 24 hours.
 After Ctrl-C or a crash, the same command resumes from the checkpoint.
 """
 
