@@ -38,6 +38,7 @@ _DOCS_ASSETS = {
     "favicon-32x32.png": "image/png",
 }
 _A_YEAR_SECONDS = 365 * 86_400
+_NO_SUCH_PAGE = "No such documentation page; see /docs and /openapi.json."
 _REF = "#/components/schemas/{name}"
 _HEADER_REF = "#/components/headers/{name}"
 _STATUS_TEXT = {
@@ -126,7 +127,7 @@ async def docs_asset(name: FromPath[str]) -> Response[bytes]:
     """One of Swagger UI's files; any other name is not found."""
     media_type = _DOCS_ASSETS.get(name)
     if media_type is None:
-        raise NotFound("No such documentation page; see /docs and /openapi.json.")
+        raise NotFound(_NO_SUCH_PAGE)
     return Response(_asset(name), media_type=media_type)
 
 
@@ -138,7 +139,7 @@ def _asset(name: str) -> bytes:
 def _no_html_not_found(response: Response[Any]) -> Response[Any]:
     # Litestar answers unknown paths under the docs router with an HTML page of its own.
     if response.status_code == 404:
-        raise NotFound("No such documentation page; see /docs and /openapi.json.")
+        raise NotFound(_NO_SUCH_PAGE)
     return response
 
 

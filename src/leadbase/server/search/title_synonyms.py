@@ -4,8 +4,8 @@ A title filter finds the titles that hold its words (each a word prefix). Titles
 as written, so a filter for "cto" would miss every "Chief Technology Officer", and one for
 "vice president sales" every "VP Sales". :func:`title_clause` widens each phrase of a
 filter that has another spelling here to any of its spellings: the filter's own words keep
-their prefix match, the other spellings match as whole words ("vp" must not find
-"vpn engineer"; "sr" must not find a name that starts with it).
+their prefix match, the other spellings match as phrases, whole words in order ("vp" must
+not find "vpn engineer", nor "gm" "Manager, General Ledger").
 """
 
 from __future__ import annotations
