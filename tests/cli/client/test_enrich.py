@@ -145,6 +145,12 @@ def test_a_file_without_identifier_columns_is_refused(
     source = write_csv(tmp_path / "notes.csv", [["a"]], headers=["Notes"])
     result = enrich_command(server, acme, source, tmp_path / "out.csv")
     assert_failed(result, "invalid_csv_format")
+    # A file of people has no column a company is looked up by.
+    people = write_csv(tmp_path / "people.csv", PEOPLE[:1], headers=HEADERS[:3])
+    result = enrich_command(server, acme, people, tmp_path / "out.csv", "--kind", "companies")
+    assert_failed(result, "invalid_csv_format")
+    assert "no column enrich can match companies on" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
 
 
 COMPANY_HEADERS = ["Account Name", "Website", "Company LinkedIn URL", "Owner"]

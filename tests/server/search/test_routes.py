@@ -390,6 +390,13 @@ def test_realtime_has_no_live_source_yet_and_charges_nothing(
             id="wrong_types_beside_unusable_values",
         ),
         pytest.param(
+            {"filters": {"locations": ["Atlantis", {"country": "Germany", "city": "Berlin"}]}},
+            {
+                "filters.locations[0]": "not a country: an ISO 3166-1 alpha-2 code or an English name"
+            },
+            id="unknown_country",
+        ),
+        pytest.param(
             {
                 "filters": {
                     "company_industries": ["Software", "   "],
